@@ -1,0 +1,79 @@
+"""One input in, everything the gateway learns from it out: validation results,
+acknowledgements to send and (with the maps) canonical documents."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from edi_maps.detect import Standard, detect
+from edi_maps.errors import EdiError
+from edi_maps.x12.acks import AckBuilder, Acknowledgement, AckPolicy
+from edi_maps.x12.results import FileResult
+from edi_maps.x12.validation import ValidationOptions, validate_x12
+from gateway.ports import Clock, ControlNumberAllocator
+
+_SNIFF = 512
+
+
+class _Prefixed(io.RawIOBase):
+    """``head`` (already read to sniff the standard) followed by the rest of ``tail``."""
+
+    def __init__(self, head: bytes, tail: BinaryIO) -> None:
+        self._head = head
+        self._tail = tail
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0:
+                data, self._head = self._head + self._tail.read(), b""
+                return data
+            data, self._head = self._head[:size], self._head[size:]
+            if len(data) < size:
+                data += self._tail.read(size - len(data))
+            return data
+        return self._tail.read(size)
+
+
+class UnsupportedStandard(EdiError):
+    code = "edi.unsupported_standard"
+
+
+@dataclass(slots=True)
+class Translation:
+    standard: Standard
+    result: FileResult
+    acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def anything_rejected(self) -> bool:
+        return self.result.anything_rejected
+
+
+def translate(
+    source: BinaryIO,
+    *,
+    numbers: ControlNumberAllocator,
+    clock: Clock,
+    options: ValidationOptions | None = None,
+    ack_policy: AckPolicy | None = None,
+) -> Translation:
+    """Read, validate and acknowledge every interchange of ``source``.
+
+    Raises:
+        NotEdiError: the input is not EDI at all.
+        UnsupportedStandard: EDIFACT, until its reader lands.
+    """
+    head = source.read(_SNIFF)
+    standard = detect(head)
+    if standard is Standard.EDIFACT:
+        raise UnsupportedStandard("EDIFACT input is recognised but not supported yet")
+    result = validate_x12(_Prefixed(head, source), options)  # type: ignore[arg-type]
+    builder = AckBuilder(numbers, clock, ack_policy)
+    acks = [ack for interchange in result.interchanges for ack in builder.build(interchange)]
+    return Translation(standard, result, acks)

@@ -1,0 +1,1 @@
+"""X12: streaming reader, envelope checks, validation against definitions, TA1/997/999."""

@@ -1,0 +1,157 @@
+"""What validation found, per interchange, group and transaction set.
+
+Standard-neutral enough to build 997, 999 and TA1 from, and to print as the
+``crossdock translate`` report (SPEC §7). Codes are the X12 codes as strings:
+TA1 note codes (I18), AK9 group codes (716), AK5 set codes (718), AK3 segment
+codes (720) and AK4 element codes (723).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from edi_maps.x12.delimiters import Delimiters
+
+
+class Status(StrEnum):
+    ACCEPTED = "accepted"
+    ACCEPTED_WITH_ERRORS = "accepted_with_errors"
+    PARTIALLY_ACCEPTED = "partially_accepted"
+    REJECTED = "rejected"
+
+
+# AK501 / AK901 / IK501 letters for each status.
+ACK_LETTER = {
+    Status.ACCEPTED: "A",
+    Status.ACCEPTED_WITH_ERRORS: "E",
+    Status.PARTIALLY_ACCEPTED: "P",
+    Status.REJECTED: "R",
+}
+
+
+@dataclass(slots=True)
+class ElementError:
+    """One AK4 / IK4: a data element that breaks its definition."""
+
+    code: str
+    description: str
+    element_position: int
+    component_position: int | None = None
+    repetition_position: int | None = None
+    element_reference: str | None = None
+    bad_value: str | None = None
+
+
+@dataclass(slots=True)
+class SegmentError:
+    """One AK3 / IK3: ``code`` is the segment-level code; element errors go with code 8."""
+
+    segment_id: str
+    segment_position: int
+    code: str
+    description: str
+    loop_id: str | None = None
+    byte_offset: int | None = None
+    elements: list[ElementError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EnvelopeError:
+    """An interchange-level (TA1 note code) or file-level problem."""
+
+    code: str
+    description: str
+    byte_offset: int | None = None
+
+
+@dataclass(slots=True)
+class SetResult:
+    transaction_set: str
+    control_number: str
+    status: Status = Status.ACCEPTED
+    codes: list[str] = field(default_factory=list)  # AK502… set syntax error codes
+    errors: list[SegmentError] = field(default_factory=list)
+    implementation_reference: str | None = None  # ST03
+    segment_count: int = 0
+    byte_offset: int | None = None
+    validated_against: str | None = None  # definition version, None = envelope only
+
+
+@dataclass(slots=True)
+class GroupResult:
+    functional_id: str
+    control_number: str
+    version: str
+    sender_id: str
+    receiver_id: str
+    date: str
+    time: str
+    status: Status = Status.ACCEPTED
+    codes: list[str] = field(default_factory=list)  # AK905… group syntax error codes
+    sets_included: int | None = None  # GE01 as sent
+    sets: list[SetResult] = field(default_factory=list)
+    byte_offset: int | None = None
+
+    @property
+    def sets_received(self) -> int:
+        return len(self.sets)
+
+    @property
+    def sets_accepted(self) -> int:
+        if self.status is Status.REJECTED:
+            return 0
+        return sum(1 for s in self.sets if s.status is not Status.REJECTED)
+
+
+@dataclass(slots=True)
+class ReceivedTa1:
+    """A TA1 found in an inbound interchange: the partner's answer to one of ours."""
+
+    control_number: str
+    date: str
+    time: str
+    acknowledgment_code: str
+    note_code: str
+
+
+@dataclass(slots=True)
+class InterchangeResult:
+    control_number: str
+    sender_qualifier: str
+    sender_id: str
+    receiver_qualifier: str
+    receiver_id: str
+    version: str  # ISA12
+    date: str
+    time: str
+    ack_requested: bool
+    usage: str  # ISA15: P, T or I
+    status: Status = Status.ACCEPTED
+    errors: list[EnvelopeError] = field(default_factory=list)
+    groups: list[GroupResult] = field(default_factory=list)
+    ta1s: list[ReceivedTa1] = field(default_factory=list)
+    byte_offset: int = 0
+    groups_included: int | None = None  # IEA01 as sent
+    delimiters: Delimiters = field(default_factory=Delimiters.default)
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything read from one input."""
+
+    interchanges: list[InterchangeResult] = field(default_factory=list)
+    errors: list[EnvelopeError] = field(default_factory=list)  # bytes outside any interchange
+
+    @property
+    def anything_rejected(self) -> bool:
+        """True when a byte range, an interchange, a group or a set was refused."""
+        if self.errors:
+            return True
+        for interchange in self.interchanges:
+            if interchange.status is Status.REJECTED:
+                return True
+            for group in interchange.groups:
+                if group.status in (Status.REJECTED, Status.PARTIALLY_ACCEPTED):
+                    return True
+        return False

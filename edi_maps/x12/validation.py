@@ -1,0 +1,398 @@
+"""Validate an X12 input as it streams: envelopes, counts, control numbers and
+every transaction set against its definition.
+
+Memory holds one transaction set's segments at a time plus the (small)
+results; ``on_set`` is called with each finished set and its segments, so a
+caller can map it to a canonical document before the segments are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Literal
+
+from edi_maps.x12.codes import TA1_NOTES
+from edi_maps.x12.definitions_index import find_definition
+from edi_maps.x12.envelope import (
+    UNREADABLE_CODES,
+    control_number_valid,
+    group_from_gs,
+    interchange_from_isa,
+    same_number,
+)
+from edi_maps.x12.reader import Garbage, Isa, SegmentBatch, X12Reader
+from edi_maps.x12.results import (
+    EnvelopeError,
+    FileResult,
+    GroupResult,
+    InterchangeResult,
+    ReceivedTa1,
+    SegmentError,
+    SetResult,
+    Status,
+)
+from edi_maps.x12.set_validation import SetValidator
+
+_CONTROL = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"})
+_MAX_ENVELOPE_ERRORS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationOptions:
+    """Per-caller choices (a partner profile supplies them later).
+
+    Attributes:
+        unsupported_sets: a set with no bundled definition for its version is
+            either checked at envelope level only, or rejected (AK5 code 1).
+        max_set_segments: a set longer than this is rejected without keeping
+            its segments, so a missing SE cannot exhaust memory.
+    """
+
+    unsupported_sets: Literal["envelope_only", "reject"] = "envelope_only"
+    max_set_segments: int = 1_000_000
+
+
+SetHandler = Callable[[InterchangeResult, GroupResult, SetResult, list[list[str]]], None]
+
+
+def validate_x12(
+    source: bytes | BinaryIO,
+    options: ValidationOptions | None = None,
+    on_set: SetHandler | None = None,
+) -> FileResult:
+    """Validate a whole input; see :func:`iter_results` for the streaming form."""
+    result = FileResult()
+    for item in iter_results(source, options, on_set):
+        if isinstance(item, InterchangeResult):
+            result.interchanges.append(item)
+        else:
+            result.errors.append(item)
+    return result
+
+
+def iter_results(
+    source: bytes | BinaryIO,
+    options: ValidationOptions | None = None,
+    on_set: SetHandler | None = None,
+) -> Iterator[InterchangeResult | EnvelopeError]:
+    """Each interchange's result as soon as its IEA (or the input's end) is read,
+    and an error for every stretch of bytes outside any interchange.
+
+    Raises:
+        NotEdiError: the input does not start with an ISA.
+    """
+    walker = _Walker(options or ValidationOptions(), on_set)
+    for item in X12Reader(source).items():
+        if isinstance(item, Isa):
+            yield from walker.close_interchange(missing=True)
+            walker.open_interchange(item)
+        elif isinstance(item, SegmentBatch):
+            yield from walker.feed(item)
+        elif isinstance(item, Garbage):
+            yield from walker.close_interchange(missing=True)
+            text = item.text.strip()
+            yield EnvelopeError("022", f"data outside any interchange: {text[:40]!r}", item.offset)
+    yield from walker.close_interchange(missing=True)
+
+
+class _OpenSet:
+    """The set being collected, and where its segments came from (for offsets)."""
+
+    __slots__ = ("overflow", "result", "segments", "spans")
+
+    def __init__(self, result: SetResult) -> None:
+        self.result = result
+        self.segments: list[list[str]] = []
+        self.spans: list[tuple[int, SegmentBatch, int]] = []
+        self.overflow = 0
+
+    def offset_of(self, index: int) -> int | None:
+        for start, batch, first in reversed(self.spans):
+            if index >= start:
+                return batch.offset(first + index - start)
+        return None
+
+
+class _Walker:
+    def __init__(self, options: ValidationOptions, on_set: SetHandler | None) -> None:
+        self.options = options
+        self.on_set = on_set
+        self.interchange: InterchangeResult | None = None
+        self.group: GroupResult | None = None
+        self.open_set: _OpenSet | None = None
+        self.seen_set_numbers: set[str] = set()
+        self.validators: dict[tuple[str, str], SetValidator | None] = {}
+        self.suppressed = 0
+        self.unreadable = False
+
+    # interchange ---------------------------------------------------------
+    def open_interchange(self, isa: Isa) -> None:
+        self.interchange = interchange_from_isa(isa)
+        self.suppressed = 0
+        # With a broken delimiter nothing after the ISA can be read reliably:
+        # the ISA's own findings are the answer, the body is skipped.
+        self.unreadable = any(e.code in UNREADABLE_CODES for e in self.interchange.errors)
+
+    def close_interchange(
+        self, *, missing: bool, iea: list[str] | None = None, offset: int | None = None
+    ) -> Iterator[InterchangeResult]:
+        interchange = self.interchange
+        if interchange is None:
+            return
+        self.close_group(missing=True, ge=None, offset=offset)
+        if self.unreadable:
+            pass
+        elif missing or iea is None:
+            interchange.errors.append(EnvelopeError("023", f"{TA1_NOTES['023']}: no IEA", offset))
+        else:
+            self._check_iea(interchange, iea, offset)
+        if self.suppressed:
+            interchange.errors.append(
+                EnvelopeError(
+                    "024",
+                    f"{TA1_NOTES['024']}: {self.suppressed} more findings like the above",
+                    None,
+                )
+            )
+        if interchange.errors:
+            interchange.status = Status.REJECTED
+        self.interchange = None
+        yield interchange
+
+    @staticmethod
+    def _check_iea(interchange: InterchangeResult, iea: list[str], offset: int | None) -> None:
+        count = iea[1] if len(iea) > 1 else ""
+        number = iea[2] if len(iea) > 2 else ""
+        interchange.groups_included = int(count) if count.isascii() and count.isdigit() else None
+        if interchange.groups_included != len(interchange.groups):
+            interchange.errors.append(
+                EnvelopeError(
+                    "021",
+                    f"{TA1_NOTES['021']}: IEA01 {count!r}, {len(interchange.groups)} received",
+                    offset,
+                )
+            )
+        if len(number) != 9 or not number.isdigit():
+            interchange.errors.append(
+                EnvelopeError(
+                    "018", f"{TA1_NOTES['018']}: IEA02 {number!r} is not 9 digits", offset
+                )
+            )
+        if not same_number(number, interchange.control_number):
+            interchange.errors.append(
+                EnvelopeError(
+                    "001",
+                    f"{TA1_NOTES['001']}: ISA13 {interchange.control_number!r}, IEA02 {number!r}",
+                    offset,
+                )
+            )
+
+    def _envelope_error(self, code: str, detail: str, offset: int | None) -> None:
+        """Record an interchange-level finding; past a few, only count them."""
+        interchange = self.interchange
+        if interchange is None:
+            return
+        if len(interchange.errors) >= _MAX_ENVELOPE_ERRORS:
+            self.suppressed += 1
+            return
+        interchange.errors.append(EnvelopeError(code, f"{TA1_NOTES[code]}: {detail}", offset))
+
+    # group ---------------------------------------------------------------
+    def open_group(self, gs: list[str], offset: int) -> None:
+        assert self.interchange is not None
+        group, errors = group_from_gs(gs, offset)
+        self.interchange.errors.extend(errors)
+        self.interchange.groups.append(group)
+        self.group = group
+        self.seen_set_numbers = set()
+
+    def close_group(self, *, missing: bool, ge: list[str] | None, offset: int | None) -> None:
+        group = self.group
+        if group is None:
+            return
+        self.close_set(se=None, offset=offset)
+        if missing or ge is None:
+            group.codes.append("3")
+        else:
+            count = ge[1] if len(ge) > 1 else ""
+            number = ge[2] if len(ge) > 2 else ""
+            group.sets_included = int(count) if count.isascii() and count.isdigit() else None
+            if group.sets_included != len(group.sets):
+                group.codes.append("5")
+            if not (control_number_valid(number) and same_number(number, group.control_number)):
+                group.codes.append("4")
+        group.codes = sorted(set(group.codes), key=int)
+        group.status = _group_status(group)
+        self.group = None
+
+    # transaction set -----------------------------------------------------
+    def start_set(self, st: list[str], batch: SegmentBatch, index: int) -> None:
+        """Start collecting a set; outside a group it is collected only to be dropped."""
+        result = SetResult(
+            transaction_set=st[1] if len(st) > 1 else "",
+            control_number=st[2] if len(st) > 2 else "",
+            implementation_reference=st[3] if len(st) > 3 and st[3] else None,
+            byte_offset=batch.offset(index),
+        )
+        if self.group is not None:
+            self.group.sets.append(result)
+        self.open_set = _OpenSet(result)
+
+    def close_set(self, *, se: list[str] | None, offset: int | None) -> None:
+        current, group, interchange = self.open_set, self.group, self.interchange
+        if current is None or group is None or interchange is None:
+            return
+        self.open_set = None
+        result = current.result
+        codes: list[str] = []
+        count = len(current.segments) + current.overflow
+        result.segment_count = count
+        if se is None:
+            codes.append("2")
+        else:
+            declared = se[1] if len(se) > 1 else ""
+            if not (declared.isascii() and declared.isdigit()) or int(declared) != count:
+                codes.append("4")
+            if (se[2] if len(se) > 2 else "") != result.control_number:
+                codes.append("3")
+        set_id, number = result.transaction_set, result.control_number
+        if not (len(set_id) == 3 and set_id.isdigit()):
+            codes.append("6")
+        if not 4 <= len(number) <= 9 or not number.strip():
+            codes.append("7")
+        elif number in self.seen_set_numbers:
+            codes.append("23")
+        self.seen_set_numbers.add(number)
+        if current.overflow:
+            codes.append("5")
+        else:
+            codes.extend(self._check_structure(result, group, current))
+        result.codes = sorted(set(codes), key=int)
+        if result.codes:
+            result.status = Status.REJECTED
+        if self.on_set is not None and not current.overflow:
+            self.on_set(interchange, group, result, current.segments)
+
+    def _check_structure(
+        self, result: SetResult, group: GroupResult, current: _OpenSet
+    ) -> list[str]:
+        key = (result.transaction_set, group.version)
+        if key not in self.validators:
+            found = find_definition(*key)
+            self.validators[key] = SetValidator(*found) if found else None
+        validator = self.validators[key]
+        if validator is None:
+            return ["1"] if self.options.unsupported_sets == "reject" else []
+        result.validated_against = validator.definition.version
+        codes = []
+        if validator.definition.functional_id != group.functional_id:
+            codes.append("6")
+        interchange = self.interchange
+        assert interchange is not None
+        errors: list[SegmentError] = validator.validate(
+            current.segments,
+            interchange.delimiters.component,
+            interchange.delimiters.repetition,
+            current.offset_of,
+        )
+        if errors:
+            result.errors = errors
+            codes.append("5")
+        return codes
+
+    # segments ------------------------------------------------------------
+    def feed(self, batch: SegmentBatch) -> Iterator[InterchangeResult | EnvelopeError]:
+        if self.unreadable:
+            return
+        segments = batch.segments
+        index, total = 0, len(segments)
+        while index < total:
+            if self.open_set is not None:
+                index = self._collect(batch, index)
+                if index >= total:
+                    break
+            elements = segments[index]
+            yield from self._control(elements, batch, index)
+            index += 1
+
+    def _collect(self, batch: SegmentBatch, start: int) -> int:
+        """Take set body segments up to the next control segment (the hot loop)."""
+        current = self.open_set
+        assert current is not None
+        segments = batch.segments
+        end, total = start, len(segments)
+        while end < total and segments[end][0] not in _CONTROL:
+            end += 1
+        if end > start:
+            if len(current.segments) + end - start > self.options.max_set_segments:
+                current.overflow += len(current.segments) + end - start
+                current.segments = []
+                current.spans = []
+            else:
+                current.spans.append((len(current.segments), batch, start))
+                current.segments.extend(segments[start:end])
+        return end
+
+    def _control(
+        self, elements: list[str], batch: SegmentBatch, index: int
+    ) -> Iterator[InterchangeResult | EnvelopeError]:
+        tag = elements[0]
+        offset = batch.offset(index)
+        if self.interchange is None:  # after an IEA, before the next ISA
+            yield EnvelopeError("022", f"segment {tag!r} outside any interchange", offset)
+            return
+        if tag == "SE" and self.open_set is not None:
+            self._append(elements, batch, index)
+            self.close_set(se=elements, offset=offset)
+        elif tag == "ST":
+            self.close_set(se=None, offset=offset)
+            if self.group is None:
+                self._envelope_error("024", "ST outside a functional group", offset)
+            self.open_set_at(elements, batch, index)
+        elif tag == "GS":
+            self.close_group(missing=True, ge=None, offset=offset)
+            self.open_group(elements, offset)
+        elif tag == "GE":
+            if self.group is None:
+                self._envelope_error("024", "GE without GS", offset)
+            self.close_group(missing=False, ge=elements, offset=offset)
+        elif tag == "IEA":
+            yield from self.close_interchange(missing=False, iea=elements, offset=offset)
+        elif tag == "TA1":
+            self._received_ta1(elements, offset)
+        else:
+            where = "after SE" if self.group is not None else "outside a functional group"
+            self._envelope_error("024", f"segment {tag!r} {where}", offset)
+
+    def open_set_at(self, elements: list[str], batch: SegmentBatch, index: int) -> None:
+        self.start_set(elements, batch, index)
+        self._append(elements, batch, index)
+
+    def _append(self, elements: list[str], batch: SegmentBatch, index: int) -> None:
+        current = self.open_set
+        assert current is not None
+        current.spans.append((len(current.segments), batch, index))
+        current.segments.append(elements)
+
+    def _received_ta1(self, elements: list[str], offset: int) -> None:
+        interchange = self.interchange
+        assert interchange is not None
+        if interchange.groups:
+            self._envelope_error("024", "TA1 after a functional group", offset)
+            return
+        e = elements + [""] * 6
+        interchange.ta1s.append(ReceivedTa1(e[1], e[2], e[3], e[4], e[5]))
+        if len(elements) != 6:
+            self._envelope_error("024", f"TA1 has {len(elements) - 1} elements, not 5", offset)
+
+
+def _group_status(group: GroupResult) -> Status:
+    if group.codes:
+        return Status.REJECTED
+    statuses = {s.status for s in group.sets}
+    if Status.REJECTED in statuses:
+        return Status.REJECTED if statuses == {Status.REJECTED} else Status.PARTIALLY_ACCEPTED
+    if Status.ACCEPTED_WITH_ERRORS in statuses:
+        return Status.ACCEPTED_WITH_ERRORS
+    return Status.ACCEPTED
