@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import Literal
 
 from edi_maps.x12.delimiters import Delimiters
+from edi_maps.x12.element_checks import valid_date, valid_time
+from edi_maps.x12.envelope import supported_control_version
 from edi_maps.x12.results import ACK_LETTER, GroupResult, InterchangeResult, SetResult, Status
 from edi_maps.x12.writer import X12Writer, clean_value
 from gateway.domain.control_numbers import Level
@@ -97,12 +99,10 @@ class AckBuilder:
         self, inbound: InterchangeResult, writer: X12Writer, partner: str, now: datetime
     ) -> tuple[str, int]:
         number = self.numbers.next(partner, Level.INTERCHANGE)
-        version = (
-            inbound.version if len(inbound.version) == 5 and inbound.version.isdigit() else "00401"
-        )
+        version = inbound.version if supported_control_version(inbound.version) else "00401"
         isa = writer.isa(
-            sender=(inbound.receiver_qualifier or "ZZ", inbound.receiver_id),
-            receiver=(inbound.sender_qualifier or "ZZ", inbound.sender_id),
+            sender=_party(inbound.receiver_qualifier, inbound.receiver_id, writer.delimiters),
+            receiver=_party(inbound.sender_qualifier, inbound.sender_id, writer.delimiters),
             date=now.strftime("%y%m%d"),
             time=now.strftime("%H%M"),
             version=version,
@@ -120,13 +120,12 @@ class AckBuilder:
             letter, note = "R", inbound.errors[0].code
         else:
             letter, note = "A", "000"
+        control, date, time = inbound.control_number, inbound.date, inbound.time
         ta1 = writer.segment(
             "TA1",
-            inbound.control_number.rjust(9, "0")[:9]
-            if inbound.control_number.isdigit()
-            else "000000000",
-            inbound.date if len(inbound.date) == 6 else now.strftime("%y%m%d"),
-            inbound.time if len(inbound.time) == 4 else now.strftime("%H%M"),
+            control.rjust(9, "0") if len(control) <= 9 and control.isdigit() else "000000000",
+            date if len(date) == 6 and valid_date(date) else now.strftime("%y%m%d"),
+            time if len(time) == 4 and valid_time(time) else now.strftime("%H%M"),
             letter,
             note,
         )
@@ -253,6 +252,14 @@ def _usable(delimiters: Delimiters) -> Delimiters:
         if candidate and not Delimiters(*base.as_tuple()[:3], candidate).problems():
             return Delimiters(*base.as_tuple()[:3], candidate)
     return base
+
+
+def _party(qualifier: str, identifier: str, delimiters: Delimiters) -> tuple[str, str]:
+    """An ISA qualifier and id fit to send, even when the inbound ISA was garbled."""
+    if not (len(qualifier) == 2 and qualifier.isascii() and qualifier.isalnum()):
+        qualifier = "ZZ"
+    identifier = clean_value(identifier, delimiters, 15).strip() or "UNKNOWN"
+    return qualifier.upper(), identifier
 
 
 def _id(value: str) -> str:

@@ -41,7 +41,7 @@ class CompiledSegment:
     refs: dict[int, str]  # position → element ref, for notes
 
 
-def _rule(element: ElementDef) -> ValueRule:
+def value_rule(element: ElementDef) -> ValueRule:
     kind = _NUM if element.type in NUMERIC_TYPES else _KIND[element.type]
     return (kind, element.min_length, element.max_length, element.codes, element.ref)
 
@@ -49,7 +49,9 @@ def _rule(element: ElementDef) -> ValueRule:
 def _position(use: ElementUse) -> Position:
     if use.composite is not None:
         comps = tuple(
-            (c.requirement == "M", _rule(c.element)) for c in use.composite.components if c.element
+            (c.requirement == "M", value_rule(c.element))
+            for c in use.composite.components
+            if c.element
         )
         return Position(
             use.position,
@@ -62,7 +64,7 @@ def _position(use: ElementUse) -> Position:
         )
     assert use.element is not None
     return Position(
-        use.position, use.requirement == "M", use.repeat, _rule(use.element), None, (), use.ref
+        use.position, use.requirement == "M", use.repeat, value_rule(use.element), None, (), use.ref
     )
 
 

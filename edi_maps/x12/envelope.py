@@ -117,7 +117,7 @@ def _version_errors(isa: Isa, offset: int) -> list[EnvelopeError]:
     if len(version) != 5 or not (version.isascii() and version.isdigit()):
         return []  # the width check already reported ISA12
     found = []
-    if not _OLDEST_CONTROL_VERSION <= version <= _NEWEST_CONTROL_VERSION:
+    if not supported_control_version(version):
         found.append(_error("003", f"control version {version}", offset))
     if version < "00402":
         if isa11 != "U":
@@ -133,6 +133,16 @@ def _version_errors(isa: Isa, offset: int) -> list[EnvelopeError]:
             )
         )
     return found
+
+
+def supported_control_version(version: str) -> bool:
+    """ISA12 values we read and write: 00200 … 00801."""
+    return (
+        len(version) == 5
+        and version.isascii()
+        and version.isdigit()
+        and _OLDEST_CONTROL_VERSION <= version <= _NEWEST_CONTROL_VERSION
+    )
 
 
 def group_from_gs(gs: list[str], offset: int) -> tuple[GroupResult, list[EnvelopeError]]:
@@ -187,3 +197,26 @@ def same_number(a: str, b: str) -> bool:
     if a.isascii() and a.isdigit() and b.isascii() and b.isdigit():
         return int(a) == int(b)
     return a == b
+
+
+def ta1_problems(elements: list[str]) -> list[str]:
+    """What is wrong with a received TA1 (X12.5: TA101 N0 9/9, TA102 DT 6/6,
+    TA103 TM 4/4, TA104 A/E/R, TA105 a note code); trailing empty elements are tolerated."""
+    used = list(elements)
+    while len(used) > 1 and not used[-1]:
+        used.pop()
+    if len(used) != 6:
+        return [f"TA1 has {len(used) - 1} elements, not 5"]
+    problems = []
+    number, date, time, code, note = used[1:]
+    if not (len(number) == 9 and number.isascii() and number.isdigit()):
+        problems.append(f"TA101 {number!r} is not a 9-digit control number")
+    if not (len(date) == 6 and valid_date(date)):
+        problems.append(f"TA102 {date!r} is not a YYMMDD date")
+    if not (len(time) == 4 and valid_time(time)):
+        problems.append(f"TA103 {time!r} is not an HHMM time")
+    if code not in ("A", "E", "R"):
+        problems.append(f"TA104 {code!r} is not A, E or R")
+    if note not in TA1_NOTES:
+        problems.append(f"TA105 {note!r} is not an interchange note code")
+    return problems

@@ -22,18 +22,21 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import BinaryIO
 
 from edi_maps.errors import NotEdiError
 from edi_maps.x12.delimiters import REPETITION_SEPARATOR_SINCE, Delimiters
 
 CHUNK_SIZE = 1 << 20
+_SNIFF = 128
 _BOM = "\u00ef\u00bb\u00bf"  # UTF-8 byte-order mark seen through ISO-8859-1
 _EBCDIC_ISA = b"\xc9\xe2\xc1"  # "ISA" in cp037
 _BLANK = " \t\r\n\x00\x1a"
 # Fixed-width layout of an ISA: ISA16 at index 104, the terminator at 105.
 ISA_LENGTH = 106
+# Where the sixteen separators stand in a fixed-width ISA.
+_ISA_SEPARATOR_AT = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
 # How far to look for the 16 ISA separators before calling the ISA broken.
 _ISA_SCAN_LIMIT = 512
 
@@ -148,6 +151,11 @@ class X12Reader:
     def items(self) -> Iterator[Item]:
         """ISA headers, segment batches and garbage, in input order."""
         first = self._stream.read(self._chunk_size)
+        while len(first) < _SNIFF:  # small chunks: read enough to see past a BOM and blanks
+            more = self._stream.read(self._chunk_size)
+            if not more:
+                break
+            first += more
         head = first[:64].lstrip(b" \t\r\n\x00\x40\x25\x15")
         if head.startswith(_EBCDIC_ISA):
             self.encoding = "cp037"
@@ -172,7 +180,7 @@ class _Scanner:
         self.buf = first
         self.pos = 0
         self.base = 0
-        self.eof = len(first) < chunk_size
+        self.eof = False
 
     def fill(self) -> bool:
         """Append one more chunk; False at end of input."""
@@ -226,14 +234,21 @@ class _Scanner:
             pass
         buf, start = self.buf, self.pos
         separator = buf[start + 3 : start + 4]
-        if not separator or separator.isalnum():
+        if not separator:
             return self.garbage(start + 1)
-        position = start + 3
-        limit = min(len(buf), start + _ISA_SCAN_LIMIT)
-        for _ in range(15):  # the separator at index 3 is the first of sixteen
-            position = buf.find(separator, position + 1, limit)
-            if position < 0:
+        if separator.isalnum():
+            # Only a fixed-width ISA can be read with a letter for a separator; it is
+            # read so that the sender gets a TA1 (026) rather than silence.
+            if any(buf[start + i : start + i + 1] != separator for i in _ISA_SEPARATOR_AT):
                 return self.garbage(start + 1)
+            position = start + _ISA_SEPARATOR_AT[-1]
+        else:
+            position = start + 3
+            limit = min(len(buf), start + _ISA_SCAN_LIMIT)
+            for _ in range(15):  # the separator at index 3 is the first of sixteen
+                position = buf.find(separator, position + 1, limit)
+                if position < 0:
+                    return self.garbage(start + 1)
         component = buf[position + 1 : position + 2]
         terminator = buf[position + 2 : position + 3]
         if not component or not terminator:
@@ -244,8 +259,12 @@ class _Scanner:
         body = raw
         if separator not in "\r\n":
             body = body.replace("\r", "").replace("\n", "")
-        elements = body.split(separator)
-        elements[0] = "ISA"
+        if separator.isalnum():
+            bounds = (*_ISA_SEPARATOR_AT, ISA_LENGTH - 1)
+            elements = ["ISA"] + [raw[a + 1 : b] for a, b in pairwise(bounds)]
+        else:
+            elements = body.split(separator)
+            elements[0] = "ISA"
         version = elements[12].strip() if len(elements) > 12 else ""
         isa11 = elements[11] if len(elements) > 11 else ""
         repetition = None
@@ -321,6 +340,8 @@ def _batch(raw: str, base: int, delims: Delimiters, breaks: str) -> SegmentBatch
     parts = text.split(term)
     if parts and not parts[-1].strip(_BLANK):
         parts.pop()
+    if parts and parts[-1].endswith(delims.component):  # last segment, no terminator after it
+        parts[-1] = parts[-1].rstrip(delims.component)
     if (term + " ") in text or (term + "\t") in text or text[:1] in (" ", "\t"):
         parts = [p.lstrip(" \t") for p in parts]
     sep = delims.element

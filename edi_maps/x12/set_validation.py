@@ -76,6 +76,10 @@ class SetValidator:
                 )
         by_tag: dict[str, list[int]] = {}
         for index, entry in enumerate(children):
+            # A loop's trigger never repeats inside one iteration: seen again, it starts
+            # the next iteration, which is found one level up.
+            if index == 0 and loop is not self.definition.root:
+                continue
             by_tag.setdefault(entry.tag, []).append(index)
         return _Loop(loop.loop_id, children, {t: tuple(i) for t, i in by_tag.items()})
 

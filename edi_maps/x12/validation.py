@@ -20,6 +20,7 @@ from edi_maps.x12.envelope import (
     group_from_gs,
     interchange_from_isa,
     same_number,
+    ta1_problems,
 )
 from edi_maps.x12.reader import Garbage, Isa, SegmentBatch, X12Reader
 from edi_maps.x12.results import (
@@ -383,8 +384,8 @@ class _Walker:
             return
         e = elements + [""] * 6
         interchange.ta1s.append(ReceivedTa1(e[1], e[2], e[3], e[4], e[5]))
-        if len(elements) != 6:
-            self._envelope_error("024", f"TA1 has {len(elements) - 1} elements, not 5", offset)
+        for problem in ta1_problems(elements):
+            self._envelope_error("024", problem, offset)
 
 
 def _group_status(group: GroupResult) -> Status:
