@@ -35,6 +35,7 @@ class _Loop:
     loop_id: str
     children: list[_Child]
     by_tag: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    tags: frozenset[str] = frozenset()  # every tag placed directly in this loop
 
 
 @dataclass(slots=True)
@@ -81,7 +82,8 @@ class SetValidator:
             if index == 0 and loop is not self.definition.root:
                 continue
             by_tag.setdefault(entry.tag, []).append(index)
-        return _Loop(loop.loop_id, children, {t: tuple(i) for t, i in by_tag.items()})
+        placed = frozenset(child.tag for child in children)
+        return _Loop(loop.loop_id, children, {t: tuple(i) for t, i in by_tag.items()}, placed)
 
     def validate(
         self,
@@ -139,8 +141,10 @@ class SetValidator:
                 code = "1"
             elif tag not in self.definition.tags:
                 code = "6"
+            elif any(tag in frame.loop.tags for frame in stack):
+                code = "7"  # its place in an open loop is behind us
             else:
-                code = "7"
+                code = "2"  # it belongs in a loop that is not open (its trigger is missing)
             errors.append(
                 SegmentError(
                     tag[:3],
