@@ -28,7 +28,7 @@ from typing import BinaryIO
 from edi_maps.errors import NotEdiError
 from edi_maps.x12.delimiters import REPETITION_SEPARATOR_SINCE, Delimiters
 
-CHUNK_SIZE = 1 << 20
+CHUNK_SIZE = 1 << 18  # 256 KiB: a chunk of split segments costs ~20x its size in objects
 _SNIFF = 128
 _BOM = "\u00ef\u00bb\u00bf"  # UTF-8 byte-order mark seen through ISO-8859-1
 _EBCDIC_ISA = b"\xc9\xe2\xc1"  # "ISA" in cp037
@@ -321,7 +321,7 @@ class _Scanner:
         if self.eof:
             return len(buf), True
         if len(buf) - pos >= self.chunk_size:
-            return len(buf), False
+            return pos + self.chunk_size, False  # batches stay within one chunk
         return None, False
 
 
