@@ -78,9 +78,7 @@ def _show_set(result: SetResult) -> None:
             print(f"        - {where}: {error.description}")
         for element in error.elements:
             value = f" ({element.bad_value!r})" if element.bad_value else ""
-            print(
-                f"        - {where}{element.element_position:02d}: {element.description}{value}"
-            )
+            print(f"        - {where}{element.element_position:02d}: {element.description}{value}")
 
 
 if __name__ == "__main__":
