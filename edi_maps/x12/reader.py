@@ -20,15 +20,17 @@ control numbers, element contents (``envelope.py`` and ``validation.py`` do).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate, pairwise
 from typing import BinaryIO
 
 from edi_maps.errors import NotEdiError
 from edi_maps.x12.delimiters import REPETITION_SEPARATOR_SINCE, Delimiters
 
-CHUNK_SIZE = 1 << 18  # 256 KiB: a chunk of split segments costs ~20x its size in objects
+CHUNK_SIZE = 1 << 16  # 64 KiB: measured fastest (bench/x12_reader.py); memory stays a few chunks
 _SNIFF = 128
 _BOM = "\u00ef\u00bb\u00bf"  # UTF-8 byte-order mark seen through ISO-8859-1
 _EBCDIC_ISA = b"\xc9\xe2\xc1"  # "ISA" in cp037
@@ -57,27 +59,28 @@ class Isa:
 class SegmentBatch:
     """Consecutive segments of one interchange: the hot path hands these on whole.
 
-    ``segments[i]`` is ``[tag, element1, element2, …]``. Offsets are computed
-    only when asked for (an error report), from the raw text kept here.
+    ``segments[i]`` is one segment's text, tag first, CR/LF and indentation
+    removed, without its terminator. Elements are split by whoever needs them:
+    splitting every segment into lists here would cost more than reading
+    (``bench/x12_reader.py``). Offsets are computed only when asked for.
     """
 
     delimiters: Delimiters
-    segments: list[list[str]]
+    segments: list[str]
     base: int  # byte offset of raw[0]
     raw: str
-    _starts: list[int] | None = field(default=None, repr=False)
+    clean: bool = True  # no control character in any segment (delimiters aside)
+    _ends: list[int] | None = field(default=None, repr=False)
 
     def offset(self, index: int) -> int:
         """Byte offset of the first character of ``segments[index]`` (its tag)."""
-        if self._starts is None:
-            parts = self.raw.split(self.delimiters.segment)
-            step = len(self.delimiters.segment)
-            ends = list(accumulate(len(p) + step for p in parts))
-            self._starts = [
-                self.base + end - len(part) - step + (len(part) - len(part.lstrip(_BLANK)))
-                for end, part in zip(ends, parts, strict=True)
-            ]
-        return self._starts[index]
+        if self._ends is None:
+            self._ends = list(accumulate(map(len, self.raw.split(self.delimiters.segment))))
+        start = self._ends[index - 1] + index * len(self.delimiters.segment) if index else 0
+        raw, length = self.raw, len(self.raw)
+        while start < length and raw[start] in _BLANK and raw[start] != self.delimiters.segment:
+            start += 1
+        return self.base + start
 
 
 @dataclass(slots=True)
@@ -94,20 +97,29 @@ Item = Isa | SegmentBatch | Garbage
 class Segment:
     """One segment with its byte offset: the convenient, slower view."""
 
-    __slots__ = ("delimiters", "elements", "offset")
+    __slots__ = ("_elements", "delimiters", "offset", "text")
 
-    def __init__(self, elements: list[str], offset: int, delimiters: Delimiters) -> None:
-        self.elements = elements
+    def __init__(self, text: str, offset: int, delimiters: Delimiters) -> None:
+        self.text = text
         self.offset = offset
         self.delimiters = delimiters
+        self._elements: list[str] | None = None
+
+    @property
+    def elements(self) -> list[str]:
+        """``[tag, element1, element2, …]``, split on first use."""
+        if self._elements is None:
+            self._elements = self.text.split(self.delimiters.element)
+        return self._elements
 
     @property
     def tag(self) -> str:
-        return self.elements[0]
+        return self.text.partition(self.delimiters.element)[0]
 
     def element(self, position: int) -> str:
         """Element ``position`` (1-based, as in BEG03); ``""`` when absent."""
-        return self.elements[position] if position < len(self.elements) else ""
+        elements = self.elements
+        return elements[position] if position < len(elements) else ""
 
     def components(self, position: int) -> list[str]:
         return self.element(position).split(self.delimiters.component)
@@ -118,7 +130,7 @@ class Segment:
         return value.split(rep) if rep and value else [value]
 
     def __repr__(self) -> str:
-        return f"Segment({self.delimiters.element.join(self.elements)!r} @{self.offset})"
+        return f"Segment({self.text!r} @{self.offset})"
 
 
 class X12Reader:
@@ -142,11 +154,15 @@ class X12Reader:
     def __iter__(self) -> Iterator[Segment]:
         for item in self.items():
             if isinstance(item, Isa):
-                yield Segment(item.elements, item.offset, item.delimiters)
+                segment = Segment(
+                    item.delimiters.element.join(item.elements), item.offset, item.delimiters
+                )
+                segment._elements = item.elements  # split on position, not on the separator
+                yield segment
             elif isinstance(item, SegmentBatch):
-                for index, elements in enumerate(item.segments):
-                    if elements[0]:
-                        yield Segment(elements, item.offset(index), item.delimiters)
+                for index, text in enumerate(item.segments):
+                    if text:
+                        yield Segment(text, item.offset(index), item.delimiters)
 
     def items(self) -> Iterator[Item]:
         """ISA headers, segment batches and garbage, in input order."""
@@ -344,8 +360,16 @@ def _batch(raw: str, base: int, delims: Delimiters, breaks: str) -> SegmentBatch
         parts[-1] = parts[-1].rstrip(delims.component)
     if (term + " ") in text or (term + "\t") in text or text[:1] in (" ", "\t"):
         parts = [p.lstrip(" \t") for p in parts]
-    sep = delims.element
-    return SegmentBatch(delims, [p.split(sep) for p in parts], base, raw)
+    clean = text.isprintable() or control_characters(delims).search(text) is None
+    return SegmentBatch(delims, parts, base, raw, clean)
+
+
+@cache
+def control_characters(delims: Delimiters) -> re.Pattern[str]:
+    """Control characters that are not delimiters: never data (X12.5)."""
+    allowed = {c for c in delims.as_set() if c < " " or c == "\x7f"}
+    controls = "".join(re.escape(chr(c)) for c in [*range(32), 127] if chr(c) not in allowed)
+    return re.compile(f"[{controls}]")
 
 
 def _skip_blank(buf: str, position: int, at_start: bool) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import compress, count, islice, repeat
 from typing import BinaryIO, Literal
 
 from edi_maps.x12.codes import TA1_NOTES
@@ -33,9 +34,10 @@ from edi_maps.x12.results import (
     SetResult,
     Status,
 )
+from edi_maps.x12.set_log import SeenNumbers
 from edi_maps.x12.set_validation import SetValidator
 
-_CONTROL = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"})
+_CONTROL = ("SE", "ST", "GE", "GS", "IEA", "ISA", "TA1")  # SE first: the most frequent
 _MAX_ENVELOPE_ERRORS = 20
 
 
@@ -54,7 +56,9 @@ class ValidationOptions:
     max_set_segments: int = 1_000_000
 
 
-SetHandler = Callable[[InterchangeResult, GroupResult, SetResult, list[list[str]]], None]
+# Called with each finished set and its segments (as text: split them on the
+# interchange's element separator).
+SetHandler = Callable[[InterchangeResult, GroupResult, SetResult, list[str]], None]
 
 
 def validate_x12(
@@ -100,13 +104,14 @@ def iter_results(
 class _OpenSet:
     """The set being collected, and where its segments came from (for offsets)."""
 
-    __slots__ = ("overflow", "result", "segments", "spans")
+    __slots__ = ("clean", "overflow", "result", "segments", "spans")
 
     def __init__(self, result: SetResult) -> None:
         self.result = result
-        self.segments: list[list[str]] = []
+        self.segments: list[str] = []
         self.spans: list[tuple[int, SegmentBatch, int]] = []
         self.overflow = 0
+        self.clean = True  # no control characters in any batch the set came from
 
     def offset_of(self, index: int) -> int | None:
         for start, batch, first in reversed(self.spans):
@@ -122,10 +127,11 @@ class _Walker:
         self.interchange: InterchangeResult | None = None
         self.group: GroupResult | None = None
         self.open_set: _OpenSet | None = None
-        self.seen_set_numbers: set[str] = set()
+        self.seen_set_numbers = SeenNumbers()
         self.validators: dict[tuple[str, str], SetValidator | None] = {}
         self.suppressed = 0
         self.unreadable = False
+        self.control_prefixes: tuple[str, ...] | None = None
 
     # interchange ---------------------------------------------------------
     def open_interchange(self, isa: Isa) -> None:
@@ -206,7 +212,7 @@ class _Walker:
         self.interchange.errors.extend(errors)
         self.interchange.groups.append(group)
         self.group = group
-        self.seen_set_numbers = set()
+        self.seen_set_numbers = SeenNumbers()
 
     def close_group(self, *, missing: bool, ge: list[str] | None, offset: int | None) -> None:
         group = self.group
@@ -236,15 +242,13 @@ class _Walker:
             implementation_reference=st[3] if len(st) > 3 and st[3] else None,
             byte_offset=batch.offset(index),
         )
-        if self.group is not None:
-            self.group.sets.append(result)
         self.open_set = _OpenSet(result)
 
     def close_set(self, *, se: list[str] | None, offset: int | None) -> None:
         current, group, interchange = self.open_set, self.group, self.interchange
-        if current is None or group is None or interchange is None:
-            return
         self.open_set = None
+        if current is None or group is None or interchange is None:
+            return  # nothing open, or a set outside any group (reported as TA1 024)
         result = current.result
         codes: list[str] = []
         count = len(current.segments) + current.overflow
@@ -262,9 +266,8 @@ class _Walker:
             codes.append("6")
         if not 4 <= len(number) <= 9 or not number.strip():
             codes.append("7")
-        elif number in self.seen_set_numbers:
+        elif not self.seen_set_numbers.add(number):
             codes.append("23")
-        self.seen_set_numbers.add(number)
         if current.overflow:
             codes.append("5")
         else:
@@ -274,6 +277,7 @@ class _Walker:
             result.status = Status.REJECTED
         if self.on_set is not None and not current.overflow:
             self.on_set(interchange, group, result, current.segments)
+        group.sets.append(result)
 
     def _check_structure(
         self, result: SetResult, group: GroupResult, current: _OpenSet
@@ -292,10 +296,7 @@ class _Walker:
         interchange = self.interchange
         assert interchange is not None
         errors: list[SegmentError] = validator.validate(
-            current.segments,
-            interchange.delimiters.component,
-            interchange.delimiters.repetition,
-            current.offset_of,
+            current.segments, interchange.delimiters, current.offset_of, current.clean
         )
         if errors:
             result.errors = errors
@@ -307,24 +308,29 @@ class _Walker:
         if self.unreadable:
             return
         segments = batch.segments
+        separator = batch.delimiters.element
+        control = self.control_prefixes
+        if control is None or control[0][-1] != separator:
+            control = self.control_prefixes = tuple(tag + separator for tag in _CONTROL)
         index, total = 0, len(segments)
         while index < total:
             if self.open_set is not None:
-                index = self._collect(batch, index)
+                index = self._collect(batch, index, control)
                 if index >= total:
                     break
-            elements = segments[index]
-            yield from self._control(elements, batch, index)
+            yield from self._control(segments[index].split(separator), batch, index)
             index += 1
 
-    def _collect(self, batch: SegmentBatch, start: int) -> int:
+    def _collect(self, batch: SegmentBatch, start: int, control: tuple[str, ...]) -> int:
         """Take set body segments up to the next control segment (the hot loop)."""
         current = self.open_set
         assert current is not None
         segments = batch.segments
-        end, total = start, len(segments)
-        while end < total and segments[end][0] not in _CONTROL:
-            end += 1
+        total = len(segments)
+        # The first control segment at or after start, found without a Python-level
+        # loop: map/compress/next iterate in C.
+        flags = map(str.startswith, islice(segments, start, None), repeat(control))
+        end = next(compress(count(start), flags), total)
         if end > start:
             if len(current.segments) + end - start > self.options.max_set_segments:
                 current.overflow += len(current.segments) + end - start
@@ -333,20 +339,22 @@ class _Walker:
             else:
                 current.spans.append((len(current.segments), batch, start))
                 current.segments.extend(segments[start:end])
+                current.clean = current.clean and batch.clean
         return end
 
     def _control(
         self, elements: list[str], batch: SegmentBatch, index: int
     ) -> Iterator[InterchangeResult | EnvelopeError]:
         tag = elements[0]
+        if tag == "SE" and self.open_set is not None:  # the commonest: no offset needed
+            self._append(elements, batch, index)
+            self.close_set(se=elements, offset=None)
+            return
         offset = batch.offset(index)
         if self.interchange is None:  # after an IEA, before the next ISA
             yield EnvelopeError("022", f"segment {tag!r} outside any interchange", offset)
             return
-        if tag == "SE" and self.open_set is not None:
-            self._append(elements, batch, index)
-            self.close_set(se=elements, offset=offset)
-        elif tag == "ST":
+        if tag == "ST":
             self.close_set(se=None, offset=offset)
             if self.group is None:
                 self._envelope_error("024", "ST outside a functional group", offset)
@@ -374,7 +382,7 @@ class _Walker:
         current = self.open_set
         assert current is not None
         current.spans.append((len(current.segments), batch, index))
-        current.segments.append(elements)
+        current.segments.append(batch.segments[index])
 
     def _received_ta1(self, elements: list[str], offset: int) -> None:
         interchange = self.interchange
@@ -391,7 +399,7 @@ class _Walker:
 def _group_status(group: GroupResult) -> Status:
     if group.codes:
         return Status.REJECTED
-    statuses = {s.status for s in group.sets}
+    statuses = {status for status, count in group.sets.statuses.items() if count}
     if Status.REJECTED in statuses:
         return Status.REJECTED if statuses == {Status.REJECTED} else Status.PARTIALLY_ACCEPTED
     if Status.ACCEPTED_WITH_ERRORS in statuses:
