@@ -71,6 +71,28 @@ class SegmentBatch:
     raw: str
     clean: bool = True  # no control character in any segment (delimiters aside)
     _ends: list[int] | None = field(default=None, repr=False)
+    _cursor: int = field(default=0, repr=False)  # raw position after the last located ST
+
+    def locate_set_header(self, index: int) -> int:
+        """Byte offset of ``segments[index]``, an ST, for ST after ST in input order.
+
+        Every set's start is recorded, so this runs once per set: it searches the raw
+        text for the ST forward from the previous one (C speed) instead of splitting
+        the whole chunk. Every segment equal to this text is itself an ST, and STs
+        are located in order, so the first match after the cursor is this one.
+        :meth:`offset` is the exact fallback (a wrapped ST, an out-of-order request).
+        """
+        text, raw, term = self.segments[index], self.raw, self.delimiters.segment
+        found = raw.find(text, self._cursor)
+        while found >= 0:
+            start = found
+            while start > 0 and raw[start - 1] in _BLANK and raw[start - 1] != term:
+                start -= 1  # formatting between the previous terminator and this segment
+            if start == 0 or raw.endswith(term, 0, start):
+                self._cursor = found + len(text)
+                return self.base + found
+            found = raw.find(text, found + 1)
+        return self.offset(index)
 
     def offset(self, index: int) -> int:
         """Byte offset of the first character of ``segments[index]`` (its tag)."""
@@ -196,6 +218,7 @@ class _Scanner:
         self.buf = first
         self.pos = 0
         self.base = 0
+        self.clear_until = 0  # byte offset up to which no IEA/ISA marker was found
         self.eof = False
 
     def fill(self) -> bool:
@@ -325,10 +348,15 @@ class _Scanner:
         (None, False): more input is needed to decide.
         """
         buf, pos = self.buf, self.pos
-        iea = _find_segment_start(buf, trailer, term, pos)
-        isa = _find_segment_start(buf, "ISA", term, pos, isa=True)
+        # Text already searched (less a margin for a marker cut by the buffer's end)
+        # holds no IEA or ISA: search only what is new.
+        start = max(pos, self.clear_until - self.base - 8)
+        iea = _find_segment_start(buf, trailer, term, start, pos)
+        isa = _find_segment_start(buf, "ISA", term, start, pos, isa=True)
         if isa >= 0 and (iea < 0 or isa < iea):
             return isa, True
+        if iea < 0:
+            self.clear_until = self.base + len(buf)
         if iea >= 0:
             stop = buf.find(term, iea)
             if stop >= 0:
@@ -395,8 +423,11 @@ def _find_isa(buf: str, start: int) -> int:
         position += 3
 
 
-def _find_segment_start(buf: str, token: str, term: str, start: int, *, isa: bool = False) -> int:
-    """First ``token`` at or after ``start`` that begins a segment.
+def _find_segment_start(
+    buf: str, token: str, term: str, start: int, origin: int, *, isa: bool = False
+) -> int:
+    """First ``token`` at or after ``start`` that begins a segment; ``origin`` is where
+    the unread text begins (a segment boundary).
 
     A segment begins after a terminator, or after blanks (CR/LF, indentation)
     that follow one; blanks here exclude the terminator itself when it is CR or LF.
@@ -407,9 +438,9 @@ def _find_segment_start(buf: str, token: str, term: str, start: int, *, isa: boo
         position = _find_isa(buf, position) if isa else buf.find(token, position)
         if position < 0:
             return -1
-        before = buf[max(start, position - 64) : position].rstrip(blank)
-        if not before and position - 64 > start:
-            before = buf[start:position].rstrip(blank)
+        before = buf[max(origin, position - 64) : position].rstrip(blank)
+        if not before and position - 64 > origin:
+            before = buf[origin:position].rstrip(blank)
         if not before or before.endswith(term):
             return position
         position += len(token)

@@ -185,26 +185,21 @@ class SetLog(Sequence[SetResult]):
     def append(self, result: SetResult) -> None:
         index = len(self._starts)
         self._starts.append(len(self._log))
-        self.statuses[result.status] = self.statuses.get(result.status, 0) + 1
-        fields = (
-            result.transaction_set,
-            result.control_number,
-            result.implementation_reference or "",
-        )
-        compact = (
-            result.status is Status.ACCEPTED
-            and not result.codes
-            and not result.errors
-            and not any(_FIELD in f or _RECORD in f for f in fields)
-        )
-        if not compact:
-            self._full[index] = result
-            self._log += _RECORD.encode()
-            return
-        offset = "" if result.byte_offset is None else str(result.byte_offset)
-        version = result.validated_against or ""
-        record = _FIELD.join((*fields, offset, str(result.segment_count), version)) + _RECORD
-        self._log += record.encode("latin-1", "replace")
+        status = result.status
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if status is Status.ACCEPTED and not result.codes and not result.errors:
+            offset = result.byte_offset
+            record = (
+                f"{result.transaction_set}\x1f{result.control_number}\x1f"
+                f"{result.implementation_reference or ''}\x1f{'' if offset is None else offset}\x1f"
+                f"{result.segment_count}\x1f{result.validated_against or ''}"
+            )
+            # a separator inside a field would garble the record: keep such a set whole
+            if record.count(_FIELD) == 5 and _RECORD not in record:
+                self._log += (record + _RECORD).encode("latin-1", "replace")
+                return
+        self._full[index] = result
+        self._log += _RECORD.encode()
 
     def __len__(self) -> int:
         return len(self._starts)

@@ -13,19 +13,20 @@ counter and one regular expression per segment (``segment_patterns.py``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from edi_maps.x12.codes import SEGMENT_CODES
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.dictionary import Dictionary, LoopDef, SegmentDef, SegmentUse, TransactionSetDef
 from edi_maps.x12.element_checks import CompiledSegment, check_segment, compile_segment
-from edi_maps.x12.reader import control_characters
-from edi_maps.x12.results import SegmentError
+from edi_maps.x12.reader import SegmentBatch, control_characters
+from edi_maps.x12.results import ElementError, SegmentError
 from edi_maps.x12.segment_patterns import segment_pattern
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _MEMO_SIZE = 50_000  # remembered valid segment texts per validator (a few MB at most)
+_MAX_FINDINGS = 10_000  # per set: a 997 with more AK3s than this helps nobody
+_ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"})
 
 
 @dataclass(slots=True)
@@ -66,9 +67,13 @@ class _Move:
     patterns: dict[int, re.Pattern[str]] = field(default_factory=dict)  # by element count …
     patterns_for: Delimiters | None = None  # … for these delimiters
     plain: bool = False  # placed, nothing missing, nothing to count, no loop entered
+    unusual: bool = False  # unplaceable, or passes over missing mandatory segments
+    counted: bool = False  # a repeat use of a bounded child: count it
 
     def __post_init__(self) -> None:
-        self.plain = self.target is not None and not (self.missing or self.limit or self.push)
+        self.counted = bool(self.limit and not self.fresh)
+        self.unusual = self.target is None or bool(self.missing)
+        self.plain = not (self.unusual or self.counted or self.push)
 
 
 @dataclass(slots=True)
@@ -207,110 +212,27 @@ class SetValidator:
             found = self._patterns[delimiters] = {}
         return found
 
-    def validate(
-        self,
-        segments: list[str],
-        delimiters: Delimiters,
-        offset_of: Callable[[int], int | None],
-        clean: bool = True,
-    ) -> list[SegmentError]:
-        """Findings for ``segments`` (ST … SE as read, as text), in input order.
+    # the hot loop --------------------------------------------------------------
+    def begin(self, delimiters: Delimiters) -> SetRun:
+        """Start validating one set written with ``delimiters``."""
+        return SetRun(self, delimiters)
 
-        ``clean`` says the reader found no control characters in these segments
-        (:attr:`SegmentBatch.clean`); otherwise each segment is searched for them.
-        """
-        errors: list[SegmentError] = []
-        separator = delimiters.element
-        patterns = self.patterns(delimiters)
-        controls = None if clean else control_characters(delimiters)
-        valid = self._valid_texts(delimiters)
-        state = self.start
-        counts: list[dict[int, int]] = [{}]
-        for index, text in enumerate(segments):
-            known = valid.get(text)  # a text seen valid before: its tag, no pattern to run
-            tag = known or text.partition(separator)[0]
-            move = state.moves.get(tag) or self._move(state, tag)
-            if not move.plain:  # something to record before the elements: rare
-                if move.target is None:
-                    self._misplaced_error(move, tag, index, offset_of, errors)
-                    continue
-                self._bookkeeping(move, tag, index, counts, offset_of, errors)
-            state = move.target  # type: ignore[assignment]
-            if known:  # same text, same definition, same delimiters: same answer
-                continue
-            if move.patterns_for is not delimiters:
-                move.patterns, move.patterns_for = patterns.setdefault(tag, {}), delimiters
-            count = text.count(separator)
-            pattern = move.patterns.get(count)
-            if pattern is None:
-                assert move.segment is not None
-                pattern = move.patterns[count] = segment_pattern(
-                    move.segment, delimiters, self.v5, count
-                )
-            if pattern.fullmatch(text) is None or (controls is not None and controls.search(text)):
-                self._check_elements(text, move, delimiters, index + 1, index, offset_of, errors)
-            elif len(valid) < _MEMO_SIZE:
-                valid[text] = tag
-        closing = self._closing(state)
-        if closing:
-            position = len(segments)
-            errors.extend(
-                SegmentError(t, position, "3", SEGMENT_CODES["3"], loop) for t, loop in closing
+    def _elements(self, run: SetRun, move: _Move, tag: str, text: str, clean: bool) -> bool:
+        """Element findings of one placed segment (recorded on ``run``); True if it is clean."""
+        delimiters = run.delimiters
+        if move.patterns_for is not delimiters:
+            move.patterns, move.patterns_for = run.patterns.setdefault(tag, {}), delimiters
+        count = text.count(delimiters.element)
+        pattern = move.patterns.get(count)
+        if pattern is None:
+            assert move.segment is not None
+            pattern = move.patterns[count] = segment_pattern(
+                move.segment, delimiters, self.v5, count
             )
-        return errors
-
-    @staticmethod
-    def _misplaced_error(
-        move: _Move,
-        tag: str,
-        index: int,
-        offset_of: Callable[[int], int | None],
-        errors: list[SegmentError],
-    ) -> None:
-        assert move.error is not None
-        errors.append(SegmentError(tag[:3], index + 1, move.error, SEGMENT_CODES[move.error],
-                                   move.loop_id, offset_of(index)))  # fmt: skip
-
-    @staticmethod
-    def _bookkeeping(
-        move: _Move,
-        tag: str,
-        index: int,
-        counts: list[dict[int, int]],
-        offset_of: Callable[[int], int | None],
-        errors: list[SegmentError],
-    ) -> None:
-        """Missing segments passed over, use and repeat counts, loop entry."""
-        position = index + 1
-        if move.missing:
-            errors.extend(
-                SegmentError(t, position, "3", SEGMENT_CODES["3"], loop) for t, loop in move.missing
-            )
-        if move.limit:  # only bounded children are counted
-            row = counts[move.depth]
-            used = 1 if move.fresh else row.get(move.child, 0) + 1
-            row[move.child] = used
-            if used > move.limit:
-                code = move.limit_code
-                errors.append(
-                    SegmentError(
-                        tag, position, code, SEGMENT_CODES[code], move.loop_id, offset_of(index)
-                    )
-                )
-        if move.push:  # a new loop iteration: fresh counters below it
-            counts[move.depth + 1 :] = [{0: 1}]
-
-    def _check_elements(
-        self,
-        text: str,
-        move: _Move,
-        delimiters: Delimiters,
-        position: int,
-        index: int,
-        offset_of: Callable[[int], int | None],
-        errors: list[SegmentError],
-    ) -> None:
-        """The slow path: say exactly what is wrong with a segment the pattern refused."""
+        if pattern.fullmatch(text) is not None and (
+            clean or control_characters(delimiters).search(text) is None
+        ):
+            return True
         assert move.segment is not None
         compiled = self._compiled.get(move.segment.tag)
         if compiled is None:
@@ -319,9 +241,143 @@ class SetValidator:
         found = check_segment(
             elements, compiled, delimiters.component, delimiters.repetition, self.v5
         )
-        if found:
-            errors.append(SegmentError(elements[0], position, "8", SEGMENT_CODES["8"], move.loop_id,
-                                       offset_of(index), found))  # fmt: skip
+        if not found:
+            return True
+        run.add(elements[0], "8", move.loop_id, found)
+        return False
+
+
+class SetRun:
+    """The validation of one set in progress, resumable across reader batches.
+
+    The walker hands it each batch's segments from where the set stands; the
+    run stops before the next envelope segment (ST, SE, GE, …), which the walker
+    handles, feeding ST and SE back through :meth:`one`.
+    """
+
+    __slots__ = (
+        "_batch", "_first", "_start", "counts", "delimiters", "errors", "offset", "patterns",
+        "position", "state", "valid", "validator",
+    )  # fmt: skip
+
+    def __init__(self, validator: SetValidator, delimiters: Delimiters) -> None:
+        self.validator = validator
+        self.delimiters = delimiters
+        self.patterns = validator.patterns(delimiters)
+        self.valid = validator._valid_texts(delimiters)
+        self.state = validator.start
+        self.counts: list[dict[int, int]] = [{}]  # per open loop: repeat uses of bounded children
+        self.errors: list[SegmentError] = []
+        self.position = 0  # segments consumed, ST counted
+        self.offset: int | None = None  # byte offset of a segment judged by one()
+        # Where the segments of the current run() came from, so that a finding can
+        # compute its byte offset without the hot loop recording anything.
+        self._batch: SegmentBatch | None = None
+        self._start = self._first = 0
+
+    def _current_offset(self) -> int | None:
+        if self._batch is None:
+            return self.offset
+        return self._batch.offset(self._start + self.position - self._first - 1)
+
+    def add(
+        self,
+        segment_id: str,
+        code: str,
+        loop_id: str | None,
+        elements: list[ElementError] | None = None,
+    ) -> None:
+        offset = self._current_offset()
+        error = SegmentError(segment_id, self.position, code, SEGMENT_CODES[code], loop_id, offset)
+        if elements:
+            error.elements = elements
+        if len(self.errors) < _MAX_FINDINGS:
+            self.errors.append(error)
+
+    def run(self, segments: list[str], start: int, batch: SegmentBatch) -> int:
+        """Validate ``segments[start:]`` up to the next envelope segment; return its index."""
+        validator = self.validator
+        delimiters = self.delimiters
+        separator = delimiters.element
+        valid = self.valid
+        clean = batch.clean
+        state = self.state
+        counts = self.counts
+        self._batch, self._start, self._first = batch, start, self.position
+        for index in range(start, len(segments)):
+            text = segments[index]
+            known = valid.get(text)  # a text seen valid before: its tag, no pattern to run
+            tag = known or text.partition(separator)[0]
+            if tag in _ENVELOPE:
+                self.state = state
+                return index
+            self.position += 1
+            move = state.moves.get(tag) or validator._move(state, tag)
+            if not move.plain:
+                if move.unusual:  # unplaceable, or mandatory segments passed over
+                    if not self._bookkeeping(move, tag, counts):
+                        continue
+                else:  # a repeat or a loop entry: the common bookkeeping, inline
+                    if move.counted:
+                        row = counts[move.depth]
+                        used = row[move.child] = (
+                            row.get(move.child, 1) + 1
+                        )  # a first use is never stored
+                        if used > move.limit:
+                            self.add(tag, move.limit_code, move.loop_id)
+                    if move.push:
+                        counts[move.depth + 1 :] = [{}]
+            state = move.target  # type: ignore[assignment]
+            if known:  # same text, same definition, same delimiters: same answer
+                continue
+            if move.patterns_for is delimiters and clean:  # the fast path, inline
+                pattern = move.patterns.get(text.count(separator))
+                if pattern is not None and pattern.fullmatch(text) is not None:
+                    if len(valid) < _MEMO_SIZE:
+                        valid[text] = tag
+                    continue
+            if validator._elements(self, move, tag, text, clean) and len(valid) < _MEMO_SIZE:
+                valid[text] = tag
+        self.state = state
+        return len(segments)
+
+    def one(self, batch: SegmentBatch, index: int) -> None:
+        """Place and check a single segment (the set's ST and SE)."""
+        text = batch.segments[index]
+        clean = batch.clean
+        tag = text.partition(self.delimiters.element)[0]
+        self._batch, self._start, self._first = batch, index, self.position
+        self.position += 1
+        move = self.state.moves.get(tag) or self.validator._move(self.state, tag)
+        if not move.plain and not self._bookkeeping(move, tag, self.counts):
+            return
+        self.state = move.target  # type: ignore[assignment]
+        self.validator._elements(self, move, tag, text, clean)
+
+    def _bookkeeping(self, move: _Move, tag: str, counts: list[dict[int, int]]) -> bool:
+        """Missing segments passed over, repeat counts, loop entry; False if unplaceable."""
+        if move.target is None:
+            assert move.error is not None
+            self.add(tag[:3], move.error, move.loop_id)
+            return False
+        for missing, loop_id in move.missing:
+            self.add(missing, "3", loop_id)
+        if move.counted:
+            # A first use is never recorded (it cannot exceed a limit): count from 1.
+            row = counts[move.depth]
+            used = row[move.child] = row.get(move.child, 1) + 1
+            if used > move.limit:
+                self.add(tag, move.limit_code, move.loop_id)
+        if move.push:  # a new loop iteration: fresh counters below it
+            counts[move.depth + 1 :] = [{}]
+        return True
+
+    def end(self) -> list[SegmentError]:
+        """Every finding of the set; mandatory segments never reached are missing."""
+        self.offset, self._batch = None, None
+        for missing, loop_id in self.validator._closing(self.state):
+            self.add(missing, "3", loop_id)
+        return self.errors
 
 
 def _left_over(loop: _Loop, index: int, top: bool = False) -> list[tuple[str, str | None]]:

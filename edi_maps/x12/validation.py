@@ -30,12 +30,11 @@ from edi_maps.x12.results import (
     GroupResult,
     InterchangeResult,
     ReceivedTa1,
-    SegmentError,
     SetResult,
     Status,
 )
 from edi_maps.x12.set_log import SeenNumbers
-from edi_maps.x12.set_validation import SetValidator
+from edi_maps.x12.set_validation import SetRun, SetValidator
 
 _CONTROL = ("SE", "ST", "GE", "GS", "IEA", "ISA", "TA1")  # SE first: the most frequent
 _MAX_ENVELOPE_ERRORS = 20
@@ -102,22 +101,22 @@ def iter_results(
 
 
 class _OpenSet:
-    """The set being collected, and where its segments came from (for offsets)."""
+    """The set being read: its result so far, its validation run, and (for the
+    ``on_set`` handler only) its segments."""
 
-    __slots__ = ("clean", "overflow", "result", "segments", "spans")
+    __slots__ = ("count", "overflow", "result", "run", "segments")
 
-    def __init__(self, result: SetResult) -> None:
+    def __init__(self, result: SetResult, run: SetRun | None, collect: bool) -> None:
         self.result = result
-        self.segments: list[str] = []
-        self.spans: list[tuple[int, SegmentBatch, int]] = []
-        self.overflow = 0
-        self.clean = True  # no control characters in any batch the set came from
+        self.run = run
+        self.segments: list[str] | None = [] if collect else None
+        self.count = 0  # segments read, ST and SE included
+        self.overflow = False  # more segments than max_set_segments: not kept
 
-    def offset_of(self, index: int) -> int | None:
-        for start, batch, first in reversed(self.spans):
-            if index >= start:
-                return batch.offset(first + index - start)
-        return None
+    def keep(self, segments: list[str]) -> None:
+        if self.segments is None or self.overflow:
+            return
+        self.segments.extend(segments)
 
 
 class _Walker:
@@ -129,6 +128,7 @@ class _Walker:
         self.open_set: _OpenSet | None = None
         self.seen_set_numbers = SeenNumbers()
         self.validators: dict[tuple[str, str], SetValidator | None] = {}
+        self._last_validator: tuple[str, str, SetValidator | None] | None = None
         self.suppressed = 0
         self.unreadable = False
         self.control_prefixes: tuple[str, ...] | None = None
@@ -218,7 +218,7 @@ class _Walker:
         group = self.group
         if group is None:
             return
-        self.close_set(se=None, offset=offset)
+        self.close_set(se=None)
         if missing or ge is None:
             group.codes.append("3")
         else:
@@ -235,29 +235,79 @@ class _Walker:
 
     # transaction set -----------------------------------------------------
     def start_set(self, st: list[str], batch: SegmentBatch, index: int) -> None:
-        """Start collecting a set; outside a group it is collected only to be dropped."""
+        """Open a set; outside a group it is read only to be dropped (TA1 024 says why)."""
         result = SetResult(
             transaction_set=st[1] if len(st) > 1 else "",
             control_number=st[2] if len(st) > 2 else "",
             implementation_reference=st[3] if len(st) > 3 and st[3] else None,
-            byte_offset=batch.offset(index),
+            byte_offset=batch.locate_set_header(index),
         )
-        self.open_set = _OpenSet(result)
+        run = None
+        group, interchange = self.group, self.interchange
+        if group is not None and interchange is not None:
+            validator = self._validator(result.transaction_set, group.version)
+            if validator is not None:
+                result.validated_against = validator.definition.version
+                run = validator.begin(interchange.delimiters)
+        current = self.open_set = _OpenSet(result, run, self.on_set is not None)
+        self._take(current, batch, index)
 
-    def close_set(self, *, se: list[str] | None, offset: int | None) -> None:
+    def _validator(self, set_id: str, version: str) -> SetValidator | None:
+        last = self._last_validator
+        if last is not None and last[0] == set_id and last[1] == version:
+            return last[2]  # the usual case: the same kind of set as the previous one
+        key = (set_id, version)
+        if key not in self.validators:
+            found = find_definition(*key)
+            self.validators[key] = SetValidator(*found) if found else None
+        validator = self.validators[key]
+        self._last_validator = (set_id, version, validator)
+        return validator
+
+    def _take(self, current: _OpenSet, batch: SegmentBatch, index: int) -> None:
+        """Read one envelope segment of the set (its ST or SE)."""
+        current.count += 1
+        if current.run is not None:
+            current.run.one(batch, index)
+        current.keep(batch.segments[index : index + 1])
+
+    def close_set(self, *, se: list[str] | None) -> None:
         current, group, interchange = self.open_set, self.group, self.interchange
         self.open_set = None
         if current is None or group is None or interchange is None:
             return  # nothing open, or a set outside any group (reported as TA1 024)
         result = current.result
+        result.segment_count = current.count
+        codes = self._envelope_codes(result, se)
+        if current.run is not None:
+            if current.run.validator.definition.functional_id != group.functional_id:
+                codes.append("6")
+            errors = current.run.end()
+            if errors:
+                result.errors = errors
+                codes.append("5")
+        elif self.options.unsupported_sets == "reject":
+            codes.append("1")
+        if current.overflow:
+            codes.append("5")
+        result.codes = sorted(set(codes), key=int)
+        if result.codes:
+            result.status = Status.REJECTED
+        if self.on_set is not None and current.segments is not None and not current.overflow:
+            self.on_set(interchange, group, result, current.segments)
+        group.sets.append(result)
+
+    def _envelope_codes(self, result: SetResult, se: list[str] | None) -> list[str]:
+        """AK5 codes from ST/SE: trailer, count, control numbers, set id."""
         codes: list[str] = []
-        count = len(current.segments) + current.overflow
-        result.segment_count = count
         if se is None:
             codes.append("2")
         else:
             declared = se[1] if len(se) > 1 else ""
-            if not (declared.isascii() and declared.isdigit()) or int(declared) != count:
+            if (
+                not (declared.isascii() and declared.isdigit())
+                or int(declared) != result.segment_count
+            ):
                 codes.append("4")
             if (se[2] if len(se) > 2 else "") != result.control_number:
                 codes.append("3")
@@ -268,39 +318,6 @@ class _Walker:
             codes.append("7")
         elif not self.seen_set_numbers.add(number):
             codes.append("23")
-        if current.overflow:
-            codes.append("5")
-        else:
-            codes.extend(self._check_structure(result, group, current))
-        result.codes = sorted(set(codes), key=int)
-        if result.codes:
-            result.status = Status.REJECTED
-        if self.on_set is not None and not current.overflow:
-            self.on_set(interchange, group, result, current.segments)
-        group.sets.append(result)
-
-    def _check_structure(
-        self, result: SetResult, group: GroupResult, current: _OpenSet
-    ) -> list[str]:
-        key = (result.transaction_set, group.version)
-        if key not in self.validators:
-            found = find_definition(*key)
-            self.validators[key] = SetValidator(*found) if found else None
-        validator = self.validators[key]
-        if validator is None:
-            return ["1"] if self.options.unsupported_sets == "reject" else []
-        result.validated_against = validator.definition.version
-        codes = []
-        if validator.definition.functional_id != group.functional_id:
-            codes.append("6")
-        interchange = self.interchange
-        assert interchange is not None
-        errors: list[SegmentError] = validator.validate(
-            current.segments, interchange.delimiters, current.offset_of, current.clean
-        )
-        if errors:
-            result.errors = errors
-            codes.append("5")
         return codes
 
     # segments ------------------------------------------------------------
@@ -322,24 +339,23 @@ class _Walker:
             index += 1
 
     def _collect(self, batch: SegmentBatch, start: int, control: tuple[str, ...]) -> int:
-        """Take set body segments up to the next control segment (the hot loop)."""
+        """Read set body segments up to the next envelope segment (the hot loop)."""
         current = self.open_set
         assert current is not None
         segments = batch.segments
-        total = len(segments)
-        # The first control segment at or after start, found without a Python-level
-        # loop: map/compress/next iterate in C.
-        flags = map(str.startswith, islice(segments, start, None), repeat(control))
-        end = next(compress(count(start), flags), total)
-        if end > start:
-            if len(current.segments) + end - start > self.options.max_set_segments:
-                current.overflow += len(current.segments) + end - start
-                current.segments = []
-                current.spans = []
+        if current.run is not None:
+            end = current.run.run(segments, start, batch)
+        else:
+            # Not validated: find the next envelope segment without a Python-level
+            # loop (map/compress/next iterate in C).
+            flags = map(str.startswith, islice(segments, start, None), repeat(control))
+            end = next(compress(count(start), flags), len(segments))
+        current.count += end - start
+        if current.segments is not None and not current.overflow:
+            if current.count > self.options.max_set_segments:
+                current.overflow, current.segments = True, []
             else:
-                current.spans.append((len(current.segments), batch, start))
-                current.segments.extend(segments[start:end])
-                current.clean = current.clean and batch.clean
+                current.keep(segments[start:end])
         return end
 
     def _control(
@@ -347,19 +363,20 @@ class _Walker:
     ) -> Iterator[InterchangeResult | EnvelopeError]:
         tag = elements[0]
         if tag == "SE" and self.open_set is not None:  # the commonest: no offset needed
-            self._append(elements, batch, index)
-            self.close_set(se=elements, offset=None)
+            self._take(self.open_set, batch, index)
+            self.close_set(se=elements)
+            return
+        if tag == "ST" and self.interchange is not None:  # the next commonest: neither
+            self.close_set(se=None)
+            if self.group is None:
+                self._envelope_error("024", "ST outside a functional group", batch.offset(index))
+            self.start_set(elements, batch, index)
             return
         offset = batch.offset(index)
         if self.interchange is None:  # after an IEA, before the next ISA
             yield EnvelopeError("022", f"segment {tag!r} outside any interchange", offset)
             return
-        if tag == "ST":
-            self.close_set(se=None, offset=offset)
-            if self.group is None:
-                self._envelope_error("024", "ST outside a functional group", offset)
-            self.open_set_at(elements, batch, index)
-        elif tag == "GS":
+        if tag == "GS":
             self.close_group(missing=True, ge=None, offset=offset)
             self.open_group(elements, offset)
         elif tag == "GE":
@@ -373,16 +390,6 @@ class _Walker:
         else:
             where = "after SE" if self.group is not None else "outside a functional group"
             self._envelope_error("024", f"segment {tag!r} {where}", offset)
-
-    def open_set_at(self, elements: list[str], batch: SegmentBatch, index: int) -> None:
-        self.start_set(elements, batch, index)
-        self._append(elements, batch, index)
-
-    def _append(self, elements: list[str], batch: SegmentBatch, index: int) -> None:
-        current = self.open_set
-        assert current is not None
-        current.spans.append((len(current.segments), batch, index))
-        current.segments.append(batch.segments[index])
 
     def _received_ta1(self, elements: list[str], offset: int) -> None:
         interchange = self.interchange

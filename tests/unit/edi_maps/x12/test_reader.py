@@ -172,3 +172,17 @@ def test_segment_text_value_offsets_survive_a_bad_isa_before_a_good_one() -> Non
 
 def test_isa_builder_is_fixed_width() -> None:
     assert len(isa()) == 105  # ISA16 is the last character; the terminator follows
+
+
+@pytest.mark.parametrize("after", ["", "\n", "\r\n  "])
+def test_set_headers_are_located_at_their_exact_offsets(after: str) -> None:
+    data = interchange([("PO", "004010", [MINIMAL_850] * 3)], terminator="~" + after)
+    data = data.replace(
+        b"BEG*00*SA*PO1001", b"BEG*00*SA*ST*850*0002", 1
+    )  # an ST look-alike inside data
+    for item in X12Reader(io.BytesIO(data), chunk_size=64).items():
+        if isinstance(item, SegmentBatch):
+            for index, text in enumerate(item.segments):
+                if text.startswith("ST*"):
+                    assert item.locate_set_header(index) == item.offset(index)
+                    assert data[item.offset(index) : item.offset(index) + 3] == b"ST*"
