@@ -64,8 +64,9 @@ class _Move:
     limit_code: str  # "5" segment over max use, "4" loop over max repeat
     missing: tuple[tuple[str, str | None], ...]  # mandatory (tag, loop id) passed over
     loop_id: str | None  # AK303 for findings on this segment
-    patterns: dict[int, re.Pattern[str]] = field(default_factory=dict)  # by element count …
-    patterns_for: Delimiters | None = None  # … for these delimiters
+    # fast-path patterns by element count, for the delimiters being validated
+    # (SetValidator.begin keeps them current)
+    patterns: dict[int, re.Pattern[str]] = field(default_factory=dict)
     plain: bool = False  # placed, nothing missing, nothing to count, no loop entered
     unusual: bool = False  # unplaceable, or passes over missing mandatory segments
     counted: bool = False  # a repeat use of a bounded child: count it
@@ -93,6 +94,7 @@ class SetValidator:
         self._compiled: dict[str, CompiledSegment] = {}
         self._patterns: dict[Delimiters, dict[str, dict[int, re.Pattern[str]]]] = {}
         self._memo: dict[str, str] = {}
+        self._delimiters: Delimiters | None = None  # of the set being validated
         self._memo_for: Delimiters | None = None
         self.root = self._compile(definition.root, root=True)
         self._states: dict[Frames, _State] = {}
@@ -149,6 +151,7 @@ class SetValidator:
         if found < 0:
             move = _Move(None, self._misplaced(frames, tag), None, 0, 0, False, 0, 0, "",
                          (), _loop_id(frames, len(frames) - 1))  # fmt: skip
+            self._attach_patterns(tag, move)
             state.moves[tag] = move
             return move
         missing: list[tuple[str, str | None]] = []
@@ -173,8 +176,13 @@ class SetValidator:
             target = self._state(kept)
             move = _Move(target, None, child.segment, depth, found, found > index, 0,
                          child.limit, "5", tuple(missing), _loop_id(kept, depth))  # fmt: skip
+        self._attach_patterns(tag, move)
         state.moves[tag] = move
         return move
+
+    def _attach_patterns(self, tag: str, move: _Move) -> None:
+        if self._delimiters is not None:
+            move.patterns = self.patterns(self._delimiters).setdefault(tag, {})
 
     def _misplaced(self, frames: Frames, tag: str) -> str:
         if not _TAG.fullmatch(tag) or tag not in self.known_tags:
@@ -215,13 +223,18 @@ class SetValidator:
     # the hot loop --------------------------------------------------------------
     def begin(self, delimiters: Delimiters) -> SetRun:
         """Start validating one set written with ``delimiters``."""
+        if delimiters is not self._delimiters and delimiters != self._delimiters:
+            # point every move at this interchange's patterns
+            self._delimiters = delimiters
+            patterns = self.patterns(delimiters)
+            for state in self._states.values():
+                for tag, move in state.moves.items():
+                    move.patterns = patterns.setdefault(tag, {})
         return SetRun(self, delimiters)
 
     def _elements(self, run: SetRun, move: _Move, tag: str, text: str, clean: bool) -> bool:
         """Element findings of one placed segment (recorded on ``run``); True if it is clean."""
         delimiters = run.delimiters
-        if move.patterns_for is not delimiters:
-            move.patterns, move.patterns_for = run.patterns.setdefault(tag, {}), delimiters
         count = text.count(delimiters.element)
         pattern = move.patterns.get(count)
         if pattern is None:
@@ -256,29 +269,22 @@ class SetRun:
     """
 
     __slots__ = (
-        "_batch", "_first", "_start", "counts", "delimiters", "errors", "offset", "patterns",
-        "position", "state", "valid", "validator",
+        "_batch", "_first", "_index", "_start", "counts", "delimiters", "errors", "position",
+        "state", "valid", "validator",
     )  # fmt: skip
 
     def __init__(self, validator: SetValidator, delimiters: Delimiters) -> None:
         self.validator = validator
         self.delimiters = delimiters
-        self.patterns = validator.patterns(delimiters)
         self.valid = validator._valid_texts(delimiters)
         self.state = validator.start
         self.counts: list[dict[int, int]] = [{}]  # per open loop: repeat uses of bounded children
         self.errors: list[SegmentError] = []
         self.position = 0  # segments consumed, ST counted
-        self.offset: int | None = None  # byte offset of a segment judged by one()
         # Where the segments of the current run() came from, so that a finding can
         # compute its byte offset without the hot loop recording anything.
         self._batch: SegmentBatch | None = None
-        self._start = self._first = 0
-
-    def _current_offset(self) -> int | None:
-        if self._batch is None:
-            return self.offset
-        return self._batch.offset(self._start + self.position - self._first - 1)
+        self._start = self._first = self._index = 0
 
     def add(
         self,
@@ -287,19 +293,28 @@ class SetRun:
         loop_id: str | None,
         elements: list[ElementError] | None = None,
     ) -> None:
-        offset = self._current_offset()
-        error = SegmentError(segment_id, self.position, code, SEGMENT_CODES[code], loop_id, offset)
+        if self._batch is None:  # at the end of the set
+            position, offset = self.position, None
+        else:
+            position = self._first + self._index - self._start + 1
+            offset = self._batch.offset(self._index)
+        error = SegmentError(segment_id, position, code, SEGMENT_CODES[code], loop_id, offset)
         if elements:
             error.elements = elements
         if len(self.errors) < _MAX_FINDINGS:
             self.errors.append(error)
 
     def run(self, segments: list[str], start: int, batch: SegmentBatch) -> int:
-        """Validate ``segments[start:]`` up to the next envelope segment; return its index."""
+        """Validate ``segments[start:]`` up to the next envelope segment; return its index.
+
+        The loop body is the gateway's hottest code: it stores nothing per segment
+        unless something is wrong (positions and offsets are derived from the index
+        when a finding needs them).
+        """
         validator = self.validator
-        delimiters = self.delimiters
-        separator = delimiters.element
+        separator = self.delimiters.element
         valid = self.valid
+        remember = len(valid) < _MEMO_SIZE  # checked per batch, not per segment
         clean = batch.clean
         state = self.state
         counts = self.counts
@@ -309,20 +324,18 @@ class SetRun:
             known = valid.get(text)  # a text seen valid before: its tag, no pattern to run
             tag = known or text.partition(separator)[0]
             if tag in _ENVELOPE:
-                self.state = state
+                self.state, self.position = state, self._first + index - start
                 return index
-            self.position += 1
             move = state.moves.get(tag) or validator._move(state, tag)
             if not move.plain:
+                self._index = index
                 if move.unusual:  # unplaceable, or mandatory segments passed over
                     if not self._bookkeeping(move, tag, counts):
                         continue
                 else:  # a repeat or a loop entry: the common bookkeeping, inline
                     if move.counted:
                         row = counts[move.depth]
-                        used = row[move.child] = (
-                            row.get(move.child, 1) + 1
-                        )  # a first use is never stored
+                        used = row[move.child] = row.get(move.child, 1) + 1  # 1st use not stored
                         if used > move.limit:
                             self.add(tag, move.limit_code, move.loop_id)
                     if move.push:
@@ -330,29 +343,29 @@ class SetRun:
             state = move.target  # type: ignore[assignment]
             if known:  # same text, same definition, same delimiters: same answer
                 continue
-            if move.patterns_for is delimiters and clean:  # the fast path, inline
+            if clean:  # the fast path, inline
                 pattern = move.patterns.get(text.count(separator))
                 if pattern is not None and pattern.fullmatch(text) is not None:
-                    if len(valid) < _MEMO_SIZE:
+                    if remember:
                         valid[text] = tag
                     continue
-            if validator._elements(self, move, tag, text, clean) and len(valid) < _MEMO_SIZE:
+            self._index = index
+            if validator._elements(self, move, tag, text, clean) and remember:
                 valid[text] = tag
-        self.state = state
+        self.state, self.position = state, self._first + len(segments) - start
         return len(segments)
 
     def one(self, batch: SegmentBatch, index: int) -> None:
         """Place and check a single segment (the set's ST and SE)."""
         text = batch.segments[index]
-        clean = batch.clean
         tag = text.partition(self.delimiters.element)[0]
-        self._batch, self._start, self._first = batch, index, self.position
+        self._batch, self._start, self._first, self._index = batch, index, self.position, index
         self.position += 1
         move = self.state.moves.get(tag) or self.validator._move(self.state, tag)
         if not move.plain and not self._bookkeeping(move, tag, self.counts):
             return
         self.state = move.target  # type: ignore[assignment]
-        self.validator._elements(self, move, tag, text, clean)
+        self.validator._elements(self, move, tag, text, batch.clean)
 
     def _bookkeeping(self, move: _Move, tag: str, counts: list[dict[int, int]]) -> bool:
         """Missing segments passed over, repeat counts, loop entry; False if unplaceable."""
@@ -374,7 +387,7 @@ class SetRun:
 
     def end(self) -> list[SegmentError]:
         """Every finding of the set; mandatory segments never reached are missing."""
-        self.offset, self._batch = None, None
+        self._batch = None
         for missing, loop_id in self.validator._closing(self.state):
             self.add(missing, "3", loop_id)
         return self.errors

@@ -290,8 +290,8 @@ class _Walker:
             codes.append("1")
         if current.overflow:
             codes.append("5")
-        result.codes = sorted(set(codes), key=int)
-        if result.codes:
+        if codes:
+            result.codes = sorted(set(codes), key=int)
             result.status = Status.REJECTED
         if self.on_set is not None and current.segments is not None and not current.overflow:
             self.on_set(interchange, group, result, current.segments)
