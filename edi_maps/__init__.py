@@ -1,1 +1,22 @@
-"""X12 / EDIFACT ↔ canonical. Pure: bytes in, results out, no I/O of its own."""
+"""X12 / EDIFACT ↔ canonical. Pure: bytes in, results out, no I/O of its own.
+
+The public surface; everything else is an implementation detail that may move.
+"""
+
+from edi_maps.detect import Standard, detect
+from edi_maps.errors import DefinitionError, EdiError, EdiSyntaxError, NotEdiError
+from edi_maps.report import translation_report
+from edi_maps.translate import Translation, UnsupportedStandard, translate
+
+__all__ = [
+    "DefinitionError",
+    "EdiError",
+    "EdiSyntaxError",
+    "NotEdiError",
+    "Standard",
+    "Translation",
+    "UnsupportedStandard",
+    "detect",
+    "translate",
+    "translation_report",
+]
