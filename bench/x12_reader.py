@@ -322,7 +322,8 @@ class NotApplicable(Exception):
 
 
 def _measure_reader(path: Path) -> tuple[int, dict[str, Any]]:
-    from edi_maps.x12.reader import Isa, SegmentBatch, X12Reader
+    from edi_maps.x12.reader import X12Reader
+    from edi_maps.x12.segments import Isa, SegmentBatch
 
     segments = lines = 0
     with path.open("rb") as f:

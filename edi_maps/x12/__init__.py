@@ -2,7 +2,7 @@
 
 from edi_maps.x12.acks import AckBuilder, Acknowledgement, AckPolicy
 from edi_maps.x12.delimiters import Delimiters
-from edi_maps.x12.reader import Segment, SegmentBatch, X12Reader
+from edi_maps.x12.reader import X12Reader
 from edi_maps.x12.results import (
     ElementError,
     EnvelopeError,
@@ -13,6 +13,7 @@ from edi_maps.x12.results import (
     SetResult,
     Status,
 )
+from edi_maps.x12.segments import Segment, SegmentBatch
 from edi_maps.x12.validation import ValidationOptions, iter_results, validate_x12
 from edi_maps.x12.writer import X12Writer
 

@@ -243,13 +243,18 @@ def _usable(delimiters: Delimiters) -> Delimiters:
     """The sender's delimiters when they are sound, else the common defaults.
 
     A bad repetition separator alone (often "U" kept from 00401 habits) is
-    replaced by "^" without giving up the sender's other delimiters.
+    replaced by "^" without giving up the sender's other delimiters. CR and LF
+    are accepted only as the terminator: anywhere else they read as line breaks.
     """
     base = Delimiters(delimiters.element, delimiters.component, delimiters.segment)
-    if base.problems():
+    if base.problems() or {base.element, base.component} & {"\r", "\n"}:
         return Delimiters.default()
     for candidate in (delimiters.repetition, "^", "!", "|"):
-        if candidate and not Delimiters(*base.as_tuple()[:3], candidate).problems():
+        if (
+            candidate
+            and candidate not in "\r\n"
+            and not Delimiters(*base.as_tuple()[:3], candidate).problems()
+        ):
             return Delimiters(*base.as_tuple()[:3], candidate)
     return base
 

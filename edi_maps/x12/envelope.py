@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from edi_maps.x12.codes import TA1_NOTES
 from edi_maps.x12.element_checks import valid_date, valid_time
-from edi_maps.x12.reader import Isa
 from edi_maps.x12.results import EnvelopeError, GroupResult, InterchangeResult
+from edi_maps.x12.segments import Isa
 
 # (width, TA1 note code) for ISA01 … ISA15; ISA16 is checked as a delimiter.
 _ISA_FIELDS = (

@@ -20,139 +20,32 @@ control numbers, element contents (``envelope.py`` and ``validation.py`` do).
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cache
-from itertools import accumulate, pairwise
+from itertools import pairwise
 from typing import BinaryIO
 
 from edi_maps.errors import NotEdiError
 from edi_maps.x12.delimiters import REPETITION_SEPARATOR_SINCE, Delimiters
+from edi_maps.x12.segments import (
+    BLANK,
+    Garbage,
+    Isa,
+    Item,
+    Segment,
+    SegmentBatch,
+    control_characters,
+)
 
 CHUNK_SIZE = 1 << 16  # 64 KiB: measured fastest (bench/x12_reader.py); memory stays a few chunks
 _SNIFF = 128
 _BOM = "\u00ef\u00bb\u00bf"  # UTF-8 byte-order mark seen through ISO-8859-1
 _EBCDIC_ISA = b"\xc9\xe2\xc1"  # "ISA" in cp037
-_BLANK = " \t\r\n\x00\x1a"
 # Fixed-width layout of an ISA: ISA16 at index 104, the terminator at 105.
 ISA_LENGTH = 106
 # Where the sixteen separators stand in a fixed-width ISA.
 _ISA_SEPARATOR_AT = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
 # How far to look for the 16 ISA separators before calling the ISA broken.
 _ISA_SCAN_LIMIT = 512
-
-
-@dataclass(slots=True)
-class Isa:
-    """An ISA as found: elements split on the declared separator, with the facts
-    the envelope check needs to judge its fixed-width layout."""
-
-    elements: list[str]  # [ "ISA", ISA01 … ISA16 ]
-    delimiters: Delimiters
-    offset: int
-    raw: str  # the ISA as transmitted, from "ISA" to ISA16 inclusive
-    terminator_inside: bool  # the segment terminator occurs before ISA16
-
-
-@dataclass(slots=True)
-class SegmentBatch:
-    """Consecutive segments of one interchange: the hot path hands these on whole.
-
-    ``segments[i]`` is one segment's text, tag first, CR/LF and indentation
-    removed, without its terminator. Elements are split by whoever needs them:
-    splitting every segment into lists here would cost more than reading
-    (``bench/x12_reader.py``). Offsets are computed only when asked for.
-    """
-
-    delimiters: Delimiters
-    segments: list[str]
-    base: int  # byte offset of raw[0]
-    raw: str
-    clean: bool = True  # no control character in any segment (delimiters aside)
-    _ends: list[int] | None = field(default=None, repr=False)
-    _cursor: int = field(default=0, repr=False)  # raw position after the last located ST
-
-    def locate_set_header(self, index: int) -> int:
-        """Byte offset of ``segments[index]``, an ST, for ST after ST in input order.
-
-        Every set's start is recorded, so this runs once per set: it searches the raw
-        text for the ST forward from the previous one (C speed) instead of splitting
-        the whole chunk. Every segment equal to this text is itself an ST, and STs
-        are located in order, so the first match after the cursor is this one.
-        :meth:`offset` is the exact fallback (a wrapped ST, an out-of-order request).
-        """
-        text, raw, term = self.segments[index], self.raw, self.delimiters.segment
-        found = raw.find(text, self._cursor)
-        while found >= 0:
-            start = found
-            while start > 0 and raw[start - 1] in _BLANK and raw[start - 1] != term:
-                start -= 1  # formatting between the previous terminator and this segment
-            if start == 0 or raw.endswith(term, 0, start):
-                self._cursor = found + len(text)
-                return self.base + found
-            found = raw.find(text, found + 1)
-        return self.offset(index)
-
-    def offset(self, index: int) -> int:
-        """Byte offset of the first character of ``segments[index]`` (its tag)."""
-        if self._ends is None:
-            self._ends = list(accumulate(map(len, self.raw.split(self.delimiters.segment))))
-        start = self._ends[index - 1] + index * len(self.delimiters.segment) if index else 0
-        raw, length = self.raw, len(self.raw)
-        while start < length and raw[start] in _BLANK and raw[start] != self.delimiters.segment:
-            start += 1
-        return self.base + start
-
-
-@dataclass(slots=True)
-class Garbage:
-    """Bytes outside any interchange that are not whitespace."""
-
-    offset: int
-    text: str
-
-
-Item = Isa | SegmentBatch | Garbage
-
-
-class Segment:
-    """One segment with its byte offset: the convenient, slower view."""
-
-    __slots__ = ("_elements", "delimiters", "offset", "text")
-
-    def __init__(self, text: str, offset: int, delimiters: Delimiters) -> None:
-        self.text = text
-        self.offset = offset
-        self.delimiters = delimiters
-        self._elements: list[str] | None = None
-
-    @property
-    def elements(self) -> list[str]:
-        """``[tag, element1, element2, …]``, split on first use."""
-        if self._elements is None:
-            self._elements = self.text.split(self.delimiters.element)
-        return self._elements
-
-    @property
-    def tag(self) -> str:
-        return self.text.partition(self.delimiters.element)[0]
-
-    def element(self, position: int) -> str:
-        """Element ``position`` (1-based, as in BEG03); ``""`` when absent."""
-        elements = self.elements
-        return elements[position] if position < len(elements) else ""
-
-    def components(self, position: int) -> list[str]:
-        return self.element(position).split(self.delimiters.component)
-
-    def repetitions(self, position: int) -> list[str]:
-        value = self.element(position)
-        rep = self.delimiters.repetition
-        return value.split(rep) if rep and value else [value]
-
-    def __repr__(self) -> str:
-        return f"Segment({self.text!r} @{self.offset})"
 
 
 class X12Reader:
@@ -198,7 +91,7 @@ class X12Reader:
         if head.startswith(_EBCDIC_ISA):
             self.encoding = "cp037"
         text = first.decode(self.encoding)
-        if not text.lstrip(_BLANK + _BOM).startswith("ISA"):
+        if not text.lstrip(BLANK + _BOM).startswith("ISA"):
             raise NotEdiError("not X12: the input does not start with an ISA segment")
         return _Scanner(self._stream, self._chunk_size, self.encoding, text).run()
 
@@ -334,7 +227,7 @@ class _Scanner:
                 else:
                     end = cut + len(term)
             raw = self.buf[self.pos : end]
-            if raw.strip(_BLANK):
+            if raw.strip(BLANK):
                 yield _batch(raw, self.base + self.pos, delims, breaks)
             self.pos = end
             if finished:
@@ -382,7 +275,7 @@ def _batch(raw: str, base: int, delims: Delimiters, breaks: str) -> SegmentBatch
     if trailing in text:
         text = text.replace(trailing, term)
     parts = text.split(term)
-    if parts and not parts[-1].strip(_BLANK):
+    if parts and not parts[-1].strip(BLANK):
         parts.pop()
     if parts and parts[-1].endswith(delims.component):  # last segment, no terminator after it
         parts[-1] = parts[-1].rstrip(delims.component)
@@ -392,20 +285,12 @@ def _batch(raw: str, base: int, delims: Delimiters, breaks: str) -> SegmentBatch
     return SegmentBatch(delims, parts, base, raw, clean)
 
 
-@cache
-def control_characters(delims: Delimiters) -> re.Pattern[str]:
-    """Control characters that are not delimiters: never data (X12.5)."""
-    allowed = {c for c in delims.as_set() if c < " " or c == "\x7f"}
-    controls = "".join(re.escape(chr(c)) for c in [*range(32), 127] if chr(c) not in allowed)
-    return re.compile(f"[{controls}]")
-
-
 def _skip_blank(buf: str, position: int, at_start: bool) -> int:
     """Position after the blank (and, at the start of input, BOM) prefix."""
     if at_start and buf.startswith(_BOM, position):
         position += len(_BOM)
     length = len(buf)
-    while position < length and buf[position] in _BLANK:
+    while position < length and buf[position] in BLANK:
         position += 1
     return position
 
@@ -432,7 +317,7 @@ def _find_segment_start(
     A segment begins after a terminator, or after blanks (CR/LF, indentation)
     that follow one; blanks here exclude the terminator itself when it is CR or LF.
     """
-    blank = _BLANK.replace(term, "")
+    blank = BLANK.replace(term, "")
     position = start
     while True:
         position = _find_isa(buf, position) if isa else buf.find(token, position)

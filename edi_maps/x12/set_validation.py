@@ -19,9 +19,9 @@ from edi_maps.x12.codes import SEGMENT_CODES
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.dictionary import Dictionary, LoopDef, SegmentDef, SegmentUse, TransactionSetDef
 from edi_maps.x12.element_checks import CompiledSegment, check_segment, compile_segment
-from edi_maps.x12.reader import SegmentBatch, control_characters
 from edi_maps.x12.results import ElementError, SegmentError
 from edi_maps.x12.segment_patterns import segment_pattern
+from edi_maps.x12.segments import SegmentBatch, control_characters
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _MEMO_SIZE = 50_000  # remembered valid segment texts per validator (a few MB at most)

@@ -23,7 +23,7 @@ from edi_maps.x12.envelope import (
     same_number,
     ta1_problems,
 )
-from edi_maps.x12.reader import Garbage, Isa, SegmentBatch, X12Reader
+from edi_maps.x12.reader import X12Reader
 from edi_maps.x12.results import (
     EnvelopeError,
     FileResult,
@@ -33,6 +33,7 @@ from edi_maps.x12.results import (
     SetResult,
     Status,
 )
+from edi_maps.x12.segments import Garbage, Isa, SegmentBatch
 from edi_maps.x12.set_log import SeenNumbers
 from edi_maps.x12.set_validation import SetRun, SetValidator
 

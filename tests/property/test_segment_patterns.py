@@ -16,8 +16,8 @@ from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.dictionary import NUMERIC_TYPES, ElementDef
 from edi_maps.x12.dictionary_loader import load_dictionary
 from edi_maps.x12.element_checks import check_segment, compile_segment
-from edi_maps.x12.reader import control_characters
 from edi_maps.x12.segment_patterns import segment_pattern
+from edi_maps.x12.segments import control_characters
 
 DELIMITERS = [
     Delimiters("*", ":", "~", "^"),

@@ -7,7 +7,8 @@ import io
 import pytest
 
 from edi_maps.errors import NotEdiError
-from edi_maps.x12.reader import Garbage, Isa, SegmentBatch, X12Reader
+from edi_maps.x12.reader import X12Reader
+from edi_maps.x12.segments import Garbage, Isa, SegmentBatch
 from tests.x12_builders import MINIMAL_850, interchange, isa
 
 
