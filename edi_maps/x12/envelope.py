@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from edi_maps.x12.codes import TA1_NOTES
 from edi_maps.x12.element_checks import valid_date, valid_time
-from edi_maps.x12.results import EnvelopeError, GroupResult, InterchangeResult
+from edi_maps.x12.results import EnvelopeError, GroupResult, InterchangeResult, Status
 from edi_maps.x12.segments import Isa
 
 # (width, TA1 note code) for ISA01 … ISA15; ISA16 is checked as a delimiter.
@@ -220,3 +220,37 @@ def ta1_problems(elements: list[str]) -> list[str]:
     if note not in TA1_NOTES:
         problems.append(f"TA105 {note!r} is not an interchange note code")
     return problems
+
+
+def iea_errors(
+    interchange: InterchangeResult, iea: list[str], offset: int | None
+) -> list[EnvelopeError]:
+    """IEA01 against the groups received (TA1 021), IEA02 against ISA13 (001, 018).
+
+    Also records IEA01 as sent on ``interchange``.
+    """
+    count = iea[1] if len(iea) > 1 else ""
+    number = iea[2] if len(iea) > 2 else ""
+    interchange.groups_included = int(count) if count.isascii() and count.isdigit() else None
+    found = []
+    if interchange.groups_included != len(interchange.groups):
+        found.append(_error("021", f"IEA01 {count!r}, {len(interchange.groups)} received", offset))
+    if len(number) != 9 or not number.isdigit():
+        found.append(_error("018", f"IEA02 {number!r} is not 9 digits", offset))
+    if not same_number(number, interchange.control_number):
+        found.append(
+            _error("001", f"ISA13 {interchange.control_number!r}, IEA02 {number!r}", offset)
+        )
+    return found
+
+
+def group_status(group: GroupResult) -> Status:
+    """AK901: rejected on a group-level fault, else from the statuses of its sets."""
+    if group.codes:
+        return Status.REJECTED
+    statuses = {status for status, count in group.sets.statuses.items() if count}
+    if Status.REJECTED in statuses:
+        return Status.REJECTED if statuses == {Status.REJECTED} else Status.PARTIALLY_ACCEPTED
+    if Status.ACCEPTED_WITH_ERRORS in statuses:
+        return Status.ACCEPTED_WITH_ERRORS
+    return Status.ACCEPTED

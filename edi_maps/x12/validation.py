@@ -19,6 +19,8 @@ from edi_maps.x12.envelope import (
     UNREADABLE_CODES,
     control_number_valid,
     group_from_gs,
+    group_status,
+    iea_errors,
     interchange_from_isa,
     same_number,
     ta1_problems,
@@ -154,7 +156,7 @@ class _Walker:
         elif missing or iea is None:
             interchange.errors.append(EnvelopeError("023", f"{TA1_NOTES['023']}: no IEA", offset))
         else:
-            self._check_iea(interchange, iea, offset)
+            interchange.errors.extend(iea_errors(interchange, iea, offset))
         if self.suppressed:
             interchange.errors.append(
                 EnvelopeError(
@@ -167,34 +169,6 @@ class _Walker:
             interchange.status = Status.REJECTED
         self.interchange = None
         yield interchange
-
-    @staticmethod
-    def _check_iea(interchange: InterchangeResult, iea: list[str], offset: int | None) -> None:
-        count = iea[1] if len(iea) > 1 else ""
-        number = iea[2] if len(iea) > 2 else ""
-        interchange.groups_included = int(count) if count.isascii() and count.isdigit() else None
-        if interchange.groups_included != len(interchange.groups):
-            interchange.errors.append(
-                EnvelopeError(
-                    "021",
-                    f"{TA1_NOTES['021']}: IEA01 {count!r}, {len(interchange.groups)} received",
-                    offset,
-                )
-            )
-        if len(number) != 9 or not number.isdigit():
-            interchange.errors.append(
-                EnvelopeError(
-                    "018", f"{TA1_NOTES['018']}: IEA02 {number!r} is not 9 digits", offset
-                )
-            )
-        if not same_number(number, interchange.control_number):
-            interchange.errors.append(
-                EnvelopeError(
-                    "001",
-                    f"{TA1_NOTES['001']}: ISA13 {interchange.control_number!r}, IEA02 {number!r}",
-                    offset,
-                )
-            )
 
     def _envelope_error(self, code: str, detail: str, offset: int | None) -> None:
         """Record an interchange-level finding; past a few, only count them."""
@@ -231,7 +205,7 @@ class _Walker:
             if not (control_number_valid(number) and same_number(number, group.control_number)):
                 group.codes.append("4")
         group.codes = sorted(set(group.codes), key=int)
-        group.status = _group_status(group)
+        group.status = group_status(group)
         self.group = None
 
     # transaction set -----------------------------------------------------
@@ -402,14 +376,3 @@ class _Walker:
         interchange.ta1s.append(ReceivedTa1(e[1], e[2], e[3], e[4], e[5]))
         for problem in ta1_problems(elements):
             self._envelope_error("024", problem, offset)
-
-
-def _group_status(group: GroupResult) -> Status:
-    if group.codes:
-        return Status.REJECTED
-    statuses = {status for status, count in group.sets.statuses.items() if count}
-    if Status.REJECTED in statuses:
-        return Status.REJECTED if statuses == {Status.REJECTED} else Status.PARTIALLY_ACCEPTED
-    if Status.ACCEPTED_WITH_ERRORS in statuses:
-        return Status.ACCEPTED_WITH_ERRORS
-    return Status.ACCEPTED
