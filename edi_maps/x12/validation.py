@@ -244,7 +244,8 @@ class _Walker:
         current.count += 1
         if current.run is not None:
             current.run.one(batch, index)
-        current.keep(batch.segments[index : index + 1])
+        if current.segments is not None:
+            current.keep(batch.segments[index : index + 1])
 
     def close_set(self, *, se: list[str] | None) -> None:
         current, group, interchange = self.open_set, self.group, self.interchange
