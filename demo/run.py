@@ -59,6 +59,8 @@ def _show_interchange(interchange: InterchangeResult) -> None:
     )
     for error in interchange.errors:
         print(f"    ! TA1 {error.code}: {error.description}")
+    if interchange.status.value == "rejected" and interchange.groups:
+        print("    (the whole interchange is refused: its groups are listed, not processed)")
     for group in interchange.groups:
         print(
             f"    Group {group.functional_id} #{group.control_number} ({group.version}) "
