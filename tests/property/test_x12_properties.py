@@ -4,7 +4,6 @@ formatting; any mutation of a valid file yields results (or an EDI error), never
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from edi_maps.x12.validation import validate_x12
 from edi_maps.x12.writer import X12Writer
 from gateway.domain.control_numbers import InMemoryControlNumbers
 from tests.conftest import sample_files
+from tests.fakes import FixedClock
 from tests.x12_builders import MINIMAL_850, interchange
 
 DELIMITER_CHARS = "*~|^:>+!$'`{}\x1c\x1d\x1e\x1f\x7f\x15"
@@ -100,11 +100,6 @@ def test_written_envelopes_validate_without_envelope_errors(
 
 SEEDS = [interchange([("PO", "004010", [MINIMAL_850, MINIMAL_850])], ack_requested="1")]
 SEEDS += [p.read_bytes() for p in sample_files("x12/*/*")[:40]]
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return datetime(2026, 11, 28, tzinfo=UTC)
 
 
 @st.composite

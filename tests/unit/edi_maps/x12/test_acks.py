@@ -3,18 +3,12 @@ addressed back to the sender, and valid against our own 997/999 definitions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from edi_maps.x12.acks import AckBuilder, Acknowledgement, AckPolicy
 from edi_maps.x12.results import Status
 from edi_maps.x12.validation import validate_x12
 from gateway.domain.control_numbers import InMemoryControlNumbers
+from tests.fakes import FixedClock
 from tests.x12_builders import MINIMAL_850, interchange
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
 
 def acks_for(data: bytes, policy: AckPolicy | None = None) -> list[Acknowledgement]:

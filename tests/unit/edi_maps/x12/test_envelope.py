@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import pytest
 
@@ -11,13 +10,8 @@ from edi_maps.x12.acks import AckBuilder
 from edi_maps.x12.results import Status
 from edi_maps.x12.validation import validate_x12
 from gateway.domain.control_numbers import InMemoryControlNumbers
+from tests.fakes import FixedClock
 from tests.x12_builders import MINIMAL_850, interchange
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
-
 
 GOOD = interchange([("PO", "004010", [MINIMAL_850])])
 
