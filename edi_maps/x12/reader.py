@@ -119,9 +119,8 @@ class _Scanner:
         if self.eof:
             return False
         data = self.stream.read(self.chunk_size)
-        if len(data) < self.chunk_size:
+        if not data:  # a short read is not the end: pipes and sockets return what they have
             self.eof = True
-        if not data:
             return False
         self.base += self.pos
         self.buf = self.buf[self.pos :] + data.decode(self.encoding)
@@ -203,7 +202,7 @@ class _Scanner:
         if version >= REPETITION_SEPARATOR_SINCE and len(isa11) == 1 and not isa11.isalnum():
             repetition = isa11
         delimiters = Delimiters(separator, component, terminator, repetition)
-        isa = Isa(elements, delimiters, self.base + start, raw, terminator in raw[:-1])
+        isa = Isa(elements, delimiters, self.base + start, terminator in raw[:-1])
         self.pos = position + 3
         return isa
 

@@ -22,7 +22,6 @@ class Isa:
     elements: list[str]  # [ "ISA", ISA01 … ISA16 ]
     delimiters: Delimiters
     offset: int
-    raw: str  # the ISA as transmitted, from "ISA" to ISA16 inclusive
     terminator_inside: bool  # the segment terminator occurs before ISA16
 
 

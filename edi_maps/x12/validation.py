@@ -1,9 +1,10 @@
 """Validate an X12 input as it streams: envelopes, counts, control numbers and
 every transaction set against its definition.
 
-Memory holds one transaction set's segments at a time plus the (small)
-results; ``on_set`` is called with each finished set and its segments, so a
-caller can map it to a canonical document before the segments are dropped.
+Sets are validated segment by segment as batches arrive, so memory holds a
+chunk of input plus the (compact) results. ``on_set`` is called with each
+finished set and its segments, so a caller can map it to a canonical document;
+only then are a set's segments kept, one set at a time.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ class ValidationOptions:
     Attributes:
         unsupported_sets: a set with no bundled definition for its version is
             either checked at envelope level only, or rejected (AK5 code 1).
-        max_set_segments: a set longer than this is rejected without keeping
-            its segments, so a missing SE cannot exhaust memory.
+        max_set_segments: a set longer than this is refused (AK5 5) and its
+            segments are not kept for ``on_set``: no real document is that long,
+            and a lost SE must not make a handler hold a whole file.
     """
 
     unsupported_sets: Literal["envelope_only", "reject"] = "envelope_only"
@@ -327,11 +329,10 @@ class _Walker:
             flags = map(str.startswith, islice(segments, start, None), repeat(control))
             end = next(compress(count(start), flags), len(segments))
         current.count += end - start
-        if current.segments is not None and not current.overflow:
-            if current.count > self.options.max_set_segments:
-                current.overflow, current.segments = True, []
-            else:
-                current.keep(segments[start:end])
+        if current.count > self.options.max_set_segments:
+            current.overflow, current.segments = True, None
+        elif current.segments is not None:
+            current.keep(segments[start:end])
         return end
 
     def _control(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edi_maps.x12.results import SegmentError, Status
-from edi_maps.x12.validation import validate_x12
+from edi_maps.x12.validation import ValidationOptions, validate_x12
 from tests.x12_builders import interchange
 
 HEADER = ("850", "BEG*00*SA*PO1**20261128")
@@ -103,3 +103,27 @@ def test_005010_repeating_and_component_codes() -> None:
     )
     (error,) = validate_x12(data).interchanges[0].groups[0].sets[0].errors
     assert [(e.element_position, e.code) for e in error.elements] == [(2, "12")]
+
+
+def test_on_set_receives_each_finished_set_with_its_segments() -> None:
+    seen: list[tuple[str, list[str]]] = []
+    data = interchange([("PO", "004010", [(*HEADER, *LINE, *TRAILER)] * 2)])
+    validate_x12(
+        data, on_set=lambda _i, _g, result, segments: seen.append((result.control_number, segments))
+    )
+    assert [number for number, _ in seen] == ["0001", "0002"]
+    assert seen[0][1] == ["ST*850*0001", HEADER[1], *LINE, *TRAILER, "SE*5*0001"]
+
+
+def test_a_set_longer_than_the_limit_is_refused_and_not_handed_on() -> None:
+    handled: list[str] = []
+    body = (*HEADER, *(LINE * 30), *TRAILER)
+    data = interchange([("PO", "004010", [body])])
+    result = validate_x12(
+        data,
+        ValidationOptions(max_set_segments=20),
+        on_set=lambda _i, _g, r, _s: handled.append(r.control_number),
+    )
+    result_set = result.interchanges[0].groups[0].sets[0]
+    assert result_set.status is Status.REJECTED and "5" in result_set.codes
+    assert result_set.segment_count == 34 and handled == []
