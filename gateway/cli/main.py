@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,13 +92,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (EdiError, OSError) as error:
         print(f"crossdock: {arguments.path}: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    if arguments.command == "translate":
-        report = translation_report(translation)
-        indent = None if arguments.compact else 2
-        json.dump(report, sys.stdout, indent=indent, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write("".join(ack.edi for ack in translation.acknowledgements))
+    try:
+        if arguments.command == "translate":
+            report = translation_report(translation)
+            indent = None if arguments.compact else 2
+            json.dump(report, sys.stdout, indent=indent, ensure_ascii=False)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write("".join(ack.edi for ack in translation.acknowledgements))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (| head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_REJECTED if translation.anything_rejected else EXIT_OK
 
 
