@@ -53,6 +53,7 @@ class Move:
     limit_code: str  # "5" segment over max use, "4" loop over max repeat
     missing: tuple[tuple[str, str | None], ...]  # mandatory (tag, loop id) passed over
     loop_id: str | None  # AK303 for findings on this segment
+    tag: str = ""  # the tag this move is for
     # fast-path patterns by element count, for the delimiters being validated
     # (SetValidator.begin keeps them current)
     patterns: dict[int, re.Pattern[str]] = field(default_factory=dict)
@@ -71,6 +72,9 @@ class State:
     frames: Frames
     moves: dict[str, Move] = field(default_factory=dict)
     closing: tuple[tuple[str, str | None], ...] | None = None  # missing if the set ends here
+    # Segment texts already found valid in this state, with their move: the validator's
+    # memo (real files repeat segments), kept per state so a hit skips the tag lookup too.
+    seen: dict[str, Move] = field(default_factory=dict)
 
 
 class Placement:
@@ -86,6 +90,10 @@ class Placement:
     def moves(self) -> list[tuple[str, Move]]:
         """Every move computed so far, with its tag."""
         return [(tag, move) for state in self._states.values() for tag, move in state.moves.items()]
+
+    def forget_seen(self) -> None:
+        for state in self._states.values():
+            state.seen.clear()
 
     def _compile(self, loop: LoopDef, *, root: bool = False) -> _Loop:
         children: list[_Child] = []
@@ -137,7 +145,7 @@ class Placement:
             depth -= 1
         if found < 0:
             move = Move(None, self._misplaced(frames, tag), None, 0, 0, False, 0, 0, "",
-                         (), _loop_id(frames, len(frames) - 1))  # fmt: skip
+                         (), _loop_id(frames, len(frames) - 1), tag)  # fmt: skip
             state.moves[tag] = move
             return move
         missing: list[tuple[str, str | None]] = []
@@ -162,6 +170,7 @@ class Placement:
             target = self._state(kept)
             move = Move(target, None, child.segment, depth, found, found > index, 0,
                          child.limit, "5", tuple(missing), _loop_id(kept, depth))  # fmt: skip
+        move.tag = tag
         state.moves[tag] = move
         return move
 

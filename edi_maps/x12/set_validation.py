@@ -36,9 +36,8 @@ class SetValidator:
         self.v5 = definition.version >= "005010"
         self._compiled: dict[str, CompiledSegment] = {}
         self._patterns: dict[Delimiters, dict[str, dict[int, re.Pattern[str]]]] = {}
-        self._memo: dict[str, str] = {}
+        self._memo_count = 0  # texts remembered in placement states
         self._delimiters: Delimiters | None = None  # of the set being validated
-        self._memo_for: Delimiters | None = None
         self.placement = Placement(definition, dictionary)
         self.start = self.placement.start
 
@@ -49,15 +48,9 @@ class SetValidator:
             move.patterns = self.patterns(self._delimiters).setdefault(tag, {})
         return move
 
-    def _valid_texts(self, delimiters: Delimiters) -> dict[str, str]:
-        """Segment texts already found valid (with their tag), for these delimiters.
-
-        Real files repeat segments (addresses, descriptions, dates, units): a
-        dictionary lookup costs a tenth of a pattern match. Bounded; emptied when full.
-        """
-        if self._memo_for is not delimiters or len(self._memo) >= _MEMO_SIZE:
-            self._memo, self._memo_for = {}, delimiters
-        return self._memo
+    def _memo_room(self) -> bool:
+        """Whether more valid texts may be remembered (placement.State.seen); bounded."""
+        return self._memo_count < _MEMO_SIZE
 
     def patterns(self, delimiters: Delimiters) -> dict[str, dict[int, re.Pattern[str]]]:
         """Fast-path patterns by tag, then element count, for one set of delimiters."""
@@ -70,12 +63,20 @@ class SetValidator:
     def begin(self, delimiters: Delimiters) -> SetRun:
         """Start validating one set written with ``delimiters``."""
         if delimiters is not self._delimiters and delimiters != self._delimiters:
-            # point every move at this interchange's patterns
+            # point every move at this interchange's patterns; texts seen under other
+            # delimiters mean something else
             self._delimiters = delimiters
             patterns = self.patterns(delimiters)
             for tag, move in self.placement.moves():
                 move.patterns = patterns.setdefault(tag, {})
+            self._forget()
+        elif self._memo_count >= _MEMO_SIZE:
+            self._forget()
         return SetRun(self, delimiters)
+
+    def _forget(self) -> None:
+        self.placement.forget_seen()
+        self._memo_count = 0
 
     def _elements(self, run: SetRun, move: Move, tag: str, text: str, clean: bool) -> bool:
         """Element findings of one placed segment (recorded on ``run``); True if it is clean."""
@@ -115,13 +116,12 @@ class SetRun:
 
     __slots__ = (
         "_batch", "_first", "_index", "_start", "counts", "delimiters", "errors", "position",
-        "state", "valid", "validator",
+        "state", "validator",
     )  # fmt: skip
 
     def __init__(self, validator: SetValidator, delimiters: Delimiters) -> None:
         self.validator = validator
         self.delimiters = delimiters
-        self.valid = validator._valid_texts(delimiters)
         self.state = validator.start
         self.counts: list[dict[int, int]] = [{}]  # per open loop: repeat uses of bounded children
         self.errors: list[SegmentError] = []
@@ -158,20 +158,26 @@ class SetRun:
         """
         validator = self.validator
         separator = self.delimiters.element
-        valid = self.valid
-        remember = len(valid) < _MEMO_SIZE  # checked per batch, not per segment
+        remember = validator._memo_room()  # checked per batch, not per segment
+        remembered = 0
         clean = batch.clean
         state = self.state
         counts = self.counts
         self._batch, self._start, self._first = batch, start, self.position
         for index in range(start, len(segments)):
             text = segments[index]
-            known = valid.get(text)  # a text seen valid before: its tag, no pattern to run
-            tag = known or text.partition(separator)[0]
-            if tag in _ENVELOPE:
-                self.state, self.position = state, self._first + index - start
-                return index
-            move = state.moves.get(tag) or validator._move(state, tag)
+            move = state.seen.get(text)  # seen valid in this state: no tag, no pattern
+            if move is not None:
+                known = True
+                tag = move.tag
+            else:
+                known = False
+                tag = text.partition(separator)[0]
+                if tag in _ENVELOPE:
+                    self.state, self.position = state, self._first + index - start
+                    validator._memo_count += remembered
+                    return index
+                move = state.moves.get(tag) or validator._move(state, tag)
             if not move.plain:
                 self._index = index
                 if move.unusual:  # unplaceable, or mandatory segments passed over
@@ -185,19 +191,23 @@ class SetRun:
                             self.add(tag, move.limit_code, move.loop_id)
                     if move.push:
                         counts[move.depth + 1 :] = [{}]
-            state = move.target  # type: ignore[assignment]
-            if known:  # same text, same definition, same delimiters: same answer
+            if known:  # same text, same place, same delimiters: same answer
+                state = move.target  # type: ignore[assignment]
                 continue
+            here, state = state, move.target  # type: ignore[assignment]
             if clean:  # the fast path, inline
                 pattern = move.patterns.get(text.count(separator))
                 if pattern is not None and pattern.fullmatch(text) is not None:
                     if remember:
-                        valid[text] = tag
+                        here.seen[text] = move
+                        remembered += 1
                     continue
             self._index = index
             if validator._elements(self, move, tag, text, clean) and remember:
-                valid[text] = tag
+                here.seen[text] = move
+                remembered += 1
         self.state, self.position = state, self._first + len(segments) - start
+        validator._memo_count += remembered
         return len(segments)
 
     def one(self, batch: SegmentBatch, index: int) -> None:
