@@ -38,6 +38,9 @@ from edi_maps.x12.segments import (
 
 CHUNK_SIZE = 1 << 17  # 128 KiB: measured (bench/x12_reader.py); memory stays a few chunks
 _SNIFF = 128
+# Every byte but the control characters (CR and LF are formatting, not data): what
+# bytes.translate deletes to tell whether a chunk holds any control character.
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 32 or b == 127) or b in (10, 13))
 _BOM = "\u00ef\u00bb\u00bf"  # UTF-8 byte-order mark seen through ISO-8859-1
 _EBCDIC_ISA = b"\xc9\xe2\xc1"  # "ISA" in cp037
 # Fixed-width layout of an ISA: ISA16 at index 104, the terminator at 105.
@@ -93,7 +96,8 @@ class X12Reader:
         text = first.decode(self.encoding)
         if not text.lstrip(BLANK + _BOM).startswith("ISA"):
             raise NotEdiError("not X12: the input does not start with an ISA segment")
-        return _Scanner(self._stream, self._chunk_size, self.encoding, text).run()
+        suspect = self.encoding != "latin-1" or bool(first.translate(None, _NOT_CONTROL_BYTES))
+        return _Scanner(self._stream, self._chunk_size, self.encoding, text, suspect).run()
 
 
 class _Scanner:
@@ -104,7 +108,9 @@ class _Scanner:
     interchanges in one chunk cost no copying.
     """
 
-    def __init__(self, stream: BinaryIO, chunk_size: int, encoding: str, first: str) -> None:
+    def __init__(
+        self, stream: BinaryIO, chunk_size: int, encoding: str, first: str, suspect: bool
+    ) -> None:
         self.stream = stream
         self.chunk_size = chunk_size
         self.encoding = encoding
@@ -112,6 +118,8 @@ class _Scanner:
         self.pos = 0
         self.base = 0
         self.clear_until = 0  # byte offset up to which no IEA/ISA marker was found
+        # byte offset up to which control bytes may have been read
+        self.dirty_until = len(first) if suspect else 0
         self.eof = False
 
     def fill(self) -> bool:
@@ -123,6 +131,10 @@ class _Scanner:
             self.eof = True
             return False
         self.base += self.pos
+        if self.encoding != "latin-1" or data.translate(None, _NOT_CONTROL_BYTES):
+            # control bytes (or EBCDIC, where bytes are other characters) in this chunk:
+            # its batches look for control characters exactly (SegmentBatch.clean)
+            self.dirty_until = self.base + len(self.buf) - self.pos + len(data)
         self.buf = self.buf[self.pos :] + data.decode(self.encoding)
         self.pos = 0
         return True
@@ -227,7 +239,8 @@ class _Scanner:
                     end = cut + len(term)
             raw = self.buf[self.pos : end]
             if raw.strip(BLANK):
-                yield _batch(raw, self.base + self.pos, delims, breaks)
+                suspect = self.base + self.pos < self.dirty_until
+                yield _batch(raw, self.base + self.pos, delims, breaks, suspect)
             self.pos = end
             if finished:
                 return
@@ -261,8 +274,12 @@ class _Scanner:
         return None, False
 
 
-def _batch(raw: str, base: int, delims: Delimiters, breaks: str) -> SegmentBatch:
-    """Split a run of whole segments. C-level work only, bar the indentation case."""
+def _batch(raw: str, base: int, delims: Delimiters, breaks: str, suspect: bool) -> SegmentBatch:
+    """Split a run of whole segments. C-level work only, bar the indentation case.
+
+    ``suspect``: the bytes may hold control characters (found when they were read),
+    so they are looked for exactly; otherwise the batch is clean.
+    """
     text = raw
     for char in breaks:
         if char in text:
@@ -271,16 +288,18 @@ def _batch(raw: str, base: int, delims: Delimiters, breaks: str) -> SegmentBatch
     # A component separator right before the terminator is an empty trailing
     # component: no data, and some senders end every segment with one.
     trailing = delims.component + term
-    if trailing in text:
+    if delims.component in text and trailing in text:
         text = text.replace(trailing, term)
     parts = text.split(term)
     if parts and not parts[-1].strip(BLANK):
         parts.pop()
     if parts and parts[-1].endswith(delims.component):  # last segment, no terminator after it
         parts[-1] = parts[-1].rstrip(delims.component)
-    if (term + " ") in text or (term + "\t") in text or text[:1] in (" ", "\t"):
+    # Indentation: a part starting with a blank sorts before any tag, so one C-level
+    # min() rules it out for the whole batch.
+    if parts and min(parts)[:1] <= " ":
         parts = [p.lstrip(" \t") for p in parts]
-    clean = text.isprintable() or control_characters(delims).search(text) is None
+    clean = not suspect or control_characters(delims).search(text) is None
     return SegmentBatch(delims, parts, base, raw, clean)
 
 

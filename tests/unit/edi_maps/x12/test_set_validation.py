@@ -127,3 +127,14 @@ def test_a_set_longer_than_the_limit_is_refused_and_not_handed_on() -> None:
     result_set = result.interchanges[0].groups[0].sets[0]
     assert result_set.status is Status.REJECTED and "5" in result_set.codes
     assert result_set.segment_count == 34 and handled == []
+
+
+def test_control_characters_in_data_are_found_in_the_first_chunk_and_later_ones() -> None:
+    clean = interchange([("PO", "004010", [(*HEADER, *LINE, *TRAILER)] * 3000)])
+    for at in (clean.index(b"PO1*1"), clean.rindex(b"PO1*1")):  # first chunk, and well past it
+        data = clean[:at] + clean[at:].replace(b"W-1", b"W\x01-1", 1)
+        sets = validate_x12(data).interchanges[0].groups[0].sets
+        bad = [s for s in sets if s.errors]
+        assert len(bad) == 1
+        (error,) = bad[0].errors
+        assert [(e.element_position, e.code) for e in error.elements] == [(7, "6")]
