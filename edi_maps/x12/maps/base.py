@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from gateway.canonical import Body, Kind
-
 from edi_maps.errors import EdiError
 from edi_maps.x12.delimiters import Delimiters
+from gateway.canonical import Body, Kind
 
-Row = list[str]  # one segment: [tag, element1, element2, …]; composites joined by the component separator
+Row = list[
+    str
+]  # one segment: [tag, element1, element2, …]; composites joined by the component separator
 
 
 class MappingError(EdiError):

@@ -9,12 +9,12 @@ on what the contract can express.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
-from gateway.canonical import Address, ItemIds, Party, Role
-
 from edi_maps.x12.maps.base import MappingError, Row
+from gateway.canonical import Address, ItemIds, Party, Role
 
 # N101 entity identifier code (98) ↔ party role; the first code per role is written.
 ROLE_CODES: dict[Role, tuple[str, ...]] = {
@@ -71,10 +71,8 @@ def element(row: Row, position: int) -> str | None:
 def text(value: str) -> str:
     """A value as people meant it: UTF-8 read as ISO-8859-1 is repaired, trailing blanks go."""
     if not value.isascii():
-        try:
+        with suppress(UnicodeError):  # not UTF-8: the ISO-8859-1 reading stands
             value = value.encode("latin-1").decode("utf-8")
-        except UnicodeError:
-            pass
     return value.rstrip()
 
 
@@ -120,7 +118,9 @@ def to_timestamp(day: str | None, clock: str | None, zone: str | None = None) ->
     return datetime.combine(moment, at, tz)
 
 
-def party(n1: Row, n2: Sequence[Row] = (), n3: Sequence[Row] = (), n4: Row | None = None) -> Party | None:
+def party(
+    n1: Row, n2: Sequence[Row] = (), n3: Sequence[Row] = (), n4: Row | None = None
+) -> Party | None:
     """A party from an N1 loop; None for an entity code the contract has no role for."""
     code = element(n1, 1)
     role = ROLE_OF_CODE.get(code or "")
@@ -149,7 +149,9 @@ def party(n1: Row, n2: Sequence[Row] = (), n3: Sequence[Row] = (), n4: Row | Non
     )
 
 
-def item_ids(pairs: Iterable[tuple[str | None, str | None]], description: str | None = None) -> ItemIds:
+def item_ids(
+    pairs: Iterable[tuple[str | None, str | None]], description: str | None = None
+) -> ItemIds:
     """ItemIds from (qualifier, id) pairs: the first id of each kind wins."""
     found: dict[str, str] = {}
     for qualifier, identifier in pairs:
@@ -190,7 +192,7 @@ def write_date(value: date | None, version: str) -> str:
 
 def write_item_pairs(item: ItemIds) -> list[str]:
     """Qualifier/id elements for every id ``item`` carries, in a fixed order."""
-    out = []
+    out: list[str] = []
     for field, codes in ITEM_CODES.items():
         value = getattr(item, field)
         if value:
