@@ -3,10 +3,11 @@
 The public surface; everything else is an implementation detail that may move.
 """
 
-from edi_maps.detect import Standard, detect
+from edi_maps.detect import detect
 from edi_maps.errors import DefinitionError, EdiError, EdiSyntaxError, NotEdiError
 from edi_maps.report import translation_report
 from edi_maps.translate import Translation, UnsupportedStandard, translate
+from gateway.canonical import Standard
 
 __all__ = [
     "DefinitionError",

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from edi_maps.errors import NotEdiError
+from gateway.canonical import Standard
 
 _LEADING = b" \t\r\n\x00\xef\xbb\xbf"
 _EBCDIC_LEADING = b"\x40\x25\x15\x0d"
-
-
-class Standard(StrEnum):
-    X12 = "x12"
-    EDIFACT = "edifact"
 
 
 def detect(head: bytes) -> Standard:

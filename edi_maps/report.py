@@ -12,17 +12,29 @@ from edi_maps.x12.results import (
     SegmentError,
     SetResult,
 )
+from gateway.canonical import document_to_dict
 
 
 def translation_report(translation: Translation) -> dict[str, Any]:
     result = translation.result
     report: dict[str, Any] = {
         "interchanges": [_interchange(i, translation.standard.value) for i in result.interchanges],
-        "documents": translation.documents,
+        "documents": [document_to_dict(d) for d in translation.documents],
         "acknowledgements": [{"type": a.type, "edi": a.edi} for a in translation.acknowledgements],
     }
     if result.errors:
         report["errors"] = [_envelope_error(e) for e in result.errors]
+    if translation.mapping_failures:
+        report["mapping_failures"] = [
+            {
+                "interchange_control_number": f.interchange_control_number,
+                "group_control_number": f.group_control_number,
+                "set_control_number": f.set_control_number,
+                "transaction_set": f.transaction_set,
+                "message": f.message,
+            }
+            for f in translation.mapping_failures
+        ]
     return report
 
 

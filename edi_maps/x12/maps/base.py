@@ -40,10 +40,21 @@ class WriteContext:
 
 
 class X12Map(Protocol):
-    set_id: str  # ST01, e.g. "850"
-    functional_id: str  # GS01, e.g. "PO"
-    kind: Kind
-    body_type: type[Body]
+    @property
+    def set_id(self) -> str:
+        """ST01, e.g. "850"."""
+        ...
+
+    @property
+    def functional_id(self) -> str:
+        """GS01, e.g. "PO"."""
+        ...
+
+    @property
+    def kind(self) -> Kind: ...
+
+    @property
+    def body_type(self) -> type[Body]: ...
 
     def read(self, rows: Sequence[Row], context: ReadContext) -> Body:
         """The canonical body of one validated set (rows from ST to SE)."""
