@@ -1,0 +1,103 @@
+"""Canonical documents → one X12 interchange: maps for the bodies, envelopes with
+counts and control numbers from the allocator.
+
+What the partner profile will supply later (ids, version, delimiters, usage)
+arrives here as :class:`RenderOptions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from edi_maps.x12.delimiters import Delimiters
+from edi_maps.x12.maps.base import MappingError, Row, WriteContext, X12Map
+from edi_maps.x12.maps.registry import map_for_kind
+from edi_maps.x12.writer import X12Writer
+from gateway.canonical import CanonicalDocument
+from gateway.domain.control_numbers import Level
+from gateway.ports import Clock, ControlNumberAllocator
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How to write for one partner.
+
+    Attributes:
+        version: GS08, e.g. "004010" or "005010"; ISA12 follows from it.
+        sender / receiver: (ISA qualifier, id); the ids are also GS02/GS03.
+        usage: ISA15, P (production) or T (test).
+    """
+
+    version: str = "004010"
+    sender: tuple[str, str] = ("ZZ", "CROSSDOCK")
+    receiver: tuple[str, str] = ("ZZ", "PARTNER")
+    delimiters: Delimiters = field(default_factory=Delimiters.default)
+    usage: str = "P"
+    ack_requested: bool = False
+    line_break: str = "\n"
+
+    @property
+    def control_version(self) -> str:
+        """ISA12 for the GS08 version: 004010 → 00401, 005010 → 00501."""
+        return self.version[:5]
+
+
+def render_x12(
+    documents: Sequence[CanonicalDocument],
+    options: RenderOptions,
+    numbers: ControlNumberAllocator,
+    clock: Clock,
+) -> str:
+    """One interchange holding ``documents``, one functional group per kind of set.
+
+    Raises:
+        MappingError: a document no map writes, or a value the X12 cannot carry.
+    """
+    if not documents:
+        raise MappingError("nothing to render")
+    d = options.delimiters
+    line_break = "" if d.segment in "\r\n" else options.line_break
+    writer = X12Writer(d, line_break)
+    partner = f"{options.receiver[0]}:{options.receiver[1]}"
+    now = clock.now()
+    groups: dict[str, tuple[X12Map, list[CanonicalDocument]]] = {}
+    for document in documents:
+        x12_map = map_for_kind(document.meta.kind)
+        if x12_map is None:
+            raise MappingError(f"no X12 map writes {document.meta.kind.value}")
+        groups.setdefault(x12_map.functional_id, (x12_map, []))[1].append(document)
+    interchange_number = numbers.next(partner, Level.INTERCHANGE)
+    parts = [
+        writer.isa(
+            sender=options.sender,
+            receiver=options.receiver,
+            date=now.strftime("%y%m%d"),
+            time=now.strftime("%H%M"),
+            version=options.control_version,
+            control_number=interchange_number,
+            ack_requested=options.ack_requested,
+            usage=options.usage,
+        )
+    ]
+    context = WriteContext(d, options.version)
+    for functional_id, (x12_map, members) in groups.items():
+        group_number = numbers.next(partner, Level.GROUP)
+        date = now.strftime("%Y%m%d" if options.version[:6] >= "004010" else "%y%m%d")
+        parts.append(writer.segment("GS", functional_id, options.sender[1], options.receiver[1],
+                                    date, now.strftime("%H%M"), str(group_number), "X",
+                                    options.version))  # fmt: skip
+        for document in members:
+            set_number = f"{numbers.next(partner, Level.SET):04d}"
+            rows = x12_map.write(document.body, context)
+            parts.append(_set_text(writer, x12_map.set_id, set_number, rows))
+        parts.append(writer.segment("GE", str(len(members)), str(group_number)))
+    parts.append(writer.segment("IEA", str(len(groups)), f"{interchange_number:09d}"))
+    return "".join(parts)
+
+
+def _set_text(writer: X12Writer, set_id: str, number: str, rows: list[Row]) -> str:
+    segments = [writer.segment("ST", set_id, number)]
+    segments.extend(writer.segment(row[0], *row[1:]) for row in rows)
+    segments.append(writer.segment("SE", str(len(rows) + 2), number))
+    return "".join(segments)
