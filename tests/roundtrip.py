@@ -1,0 +1,41 @@
+"""Canonical → X12 → canonical, through the real render and translate paths."""
+
+from __future__ import annotations
+
+import io
+
+from edi_maps.translate import translate
+from edi_maps.x12.render import RenderOptions, render_x12
+from gateway.canonical import Body, CanonicalDocument, Direction, KIND_OF, Meta
+from gateway.domain.control_numbers import InMemoryControlNumbers
+from tests.fakes import FixedClock
+
+
+def as_document(body: Body) -> CanonicalDocument:
+    return CanonicalDocument(
+        meta=Meta(document_id="test", kind=KIND_OF[type(body)], direction=Direction.OUTBOUND),
+        body=body,
+    )
+
+
+def round_trip(
+    body: Body, options: RenderOptions | None = None
+) -> tuple[str, list[Body], list[str]]:
+    """Render ``body``, translate the text back: (edi, bodies read, every finding)."""
+    edi = render_x12(
+        [as_document(body)], options or RenderOptions(), InMemoryControlNumbers(), FixedClock()
+    )
+    translation = translate(
+        io.BytesIO(edi.encode("utf-8")), numbers=InMemoryControlNumbers(), clock=FixedClock()
+    )
+    findings = [e.description for e in translation.result.errors]
+    for interchange in translation.result.interchanges:
+        findings += [e.description for e in interchange.errors]
+        for group in interchange.groups:
+            findings += [f"AK9 {c}" for c in group.codes]
+            for result in group.sets:
+                findings += [f"AK5 {c}" for c in result.codes]
+                findings += [f"{e.segment_id}@{e.segment_position} {e.code} {[(x.element_position, x.code, x.bad_value) for x in e.elements]}"
+                             for e in result.errors]  # fmt: skip
+    findings += [f.message for f in translation.mapping_failures]
+    return edi, [d.body for d in translation.documents], findings
