@@ -6,7 +6,8 @@ import io
 
 from edi_maps.translate import translate
 from edi_maps.x12.render import RenderOptions, render_x12
-from gateway.canonical import Body, CanonicalDocument, Direction, KIND_OF, Meta
+from edi_maps.x12.results import SegmentError
+from gateway.canonical import KIND_OF, Body, CanonicalDocument, Direction, Meta
 from gateway.domain.control_numbers import InMemoryControlNumbers
 from tests.fakes import FixedClock
 
@@ -35,7 +36,11 @@ def round_trip(
             findings += [f"AK9 {c}" for c in group.codes]
             for result in group.sets:
                 findings += [f"AK5 {c}" for c in result.codes]
-                findings += [f"{e.segment_id}@{e.segment_position} {e.code} {[(x.element_position, x.code, x.bad_value) for x in e.elements]}"
-                             for e in result.errors]  # fmt: skip
+                findings += [_describe(e) for e in result.errors]
     findings += [f.message for f in translation.mapping_failures]
     return edi, [d.body for d in translation.documents], findings
+
+
+def _describe(error: SegmentError) -> str:
+    details = [(e.element_position, e.code, e.bad_value) for e in error.elements]
+    return f"{error.segment_id}@{error.segment_position} {error.code} {details}"

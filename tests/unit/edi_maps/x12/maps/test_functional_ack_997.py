@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edi_maps.x12.codes import ELEMENT_CODES, SEGMENT_CODES
-from edi_maps.x12.render import RenderOptions
-from edi_maps.x12.validation import validate_x12
 from edi_maps.x12.maps.base import ReadContext
 from edi_maps.x12.maps.functional_ack_997 import FUNCTIONAL_ACK_997, IMPLEMENTATION_ACK_999
+from edi_maps.x12.render import RenderOptions
+from edi_maps.x12.validation import validate_x12
 from gateway.canonical import (
     AckedGroup,
     AckedSet,
@@ -55,7 +55,7 @@ def test_997_with_an_element_error() -> None:
             code="7",
             description="Invalid code value",
             bad_value="MI",
-        )  # fmt: skip
+        )
     ]
 
 
@@ -83,7 +83,7 @@ texts = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=1, max_s
 segment_errors = st.builds(
     lambda tag, position, code: AckError(
         segment_id=tag, segment_position=position, code=code, description=SEGMENT_CODES[code]
-    ),  # fmt: skip
+    ),
     st.from_regex(r"[A-Z][A-Z0-9]{1,2}", fullmatch=True),
     st.integers(1, 999),
     st.sampled_from(sorted(set(SEGMENT_CODES) - {"8"})),
@@ -96,7 +96,7 @@ element_errors = st.builds(
         code=code,
         description=ELEMENT_CODES[code],
         bad_value=bad,
-    ),  # fmt: skip
+    ),
     st.from_regex(r"[A-Z][A-Z0-9]{1,2}", fullmatch=True),
     st.integers(1, 999),
     st.integers(1, 99),
@@ -106,7 +106,7 @@ element_errors = st.builds(
 acked_sets = st.builds(
     lambda number, set_id, status, errors: AckedSet(
         set_control_number=number, transaction_set=set_id, status=status, errors=errors
-    ),  # fmt: skip
+    ),
     st.from_regex(r"[0-9]{4,9}", fullmatch=True),
     st.sampled_from(["850", "856", "810", "855"]),
     st.sampled_from(list(SetAckStatus)),
@@ -117,7 +117,7 @@ functional_acks = st.builds(
         acknowledged=AckedGroup(group_control_number=number, functional_id=functional_id),
         group_status=status,
         sets=sets,
-    ),  # fmt: skip
+    ),
     st.from_regex(r"[1-9][0-9]{0,8}", fullmatch=True),
     st.sampled_from(["PO", "SH", "IN", "PR"]),
     st.sampled_from(list(GroupAckStatus)),
