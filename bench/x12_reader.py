@@ -60,21 +60,24 @@ SEED = 850
 
 TARGET_READER_MBPS = 80.0
 TARGET_VALIDATION_MBPS = 20.0
+TARGET_TRANSLATE_MBPS = 15.0  # read + validate + map to canonical JSON (issue 3)
 TARGET_RSS_MB = 150.0
 TARGET_RSS_SIZE_MB = 1024  # the RSS target is for the 1 GB file
 PYX12_CAP_MB = 50  # pyx12 runs on files up to this size unless --pyx12-all
 PYX12_NOMINAL_MBPS = 7.0  # for the skip estimate when pyx12 was not measured in this run
 
-READER, VALIDATION, PYX12_READER, PYX12_VALIDATION = (
+READER, VALIDATION, TRANSLATE, PYX12_READER, PYX12_VALIDATION = (
     "reader",
     "validation",
+    "translate",
     "pyx12-reader",
     "pyx12-validation",
 )
-KINDS = (READER, VALIDATION, PYX12_READER, PYX12_VALIDATION)
+KINDS = (READER, VALIDATION, TRANSLATE, PYX12_READER, PYX12_VALIDATION)
 LABELS = {
     READER: "reader",
     VALIDATION: "reader + validation",
+    TRANSLATE: "translate to JSON",
     PYX12_READER: "pyx12 reader",
     PYX12_VALIDATION: "pyx12 validation",
 }
@@ -425,9 +428,33 @@ def _measure_pyx12_validation(path: Path) -> tuple[int, dict[str, Any]]:
     return segments, {"valid": bool(valid), "ack_chars": len(ack.getvalue())}
 
 
+def _measure_translate(path: Path) -> tuple[int, dict[str, Any]]:
+    """Read + validate + map every set to its canonical document, serialised as JSON.
+
+    The documents go to a null sink one by one, as a gateway would store them.
+    """
+    from edi_maps.translate import translate
+    from gateway.bootstrap import SystemClock
+    from gateway.canonical import document_to_dict
+    from gateway.domain.control_numbers import InMemoryControlNumbers
+
+    with path.open("rb") as f:
+        translation = translate(f, numbers=InMemoryControlNumbers(), clock=SystemClock())
+    written = 0
+    for document in translation.documents:
+        written += len(json.dumps(document_to_dict(document)))
+    segments = 0
+    for interchange in translation.result.interchanges:
+        segments += 2
+        for group in interchange.groups:
+            segments += 2 + sum(one.segment_count for one in group.sets)
+    return segments, {"documents": len(translation.documents), "json_bytes": written}
+
+
 MEASURES: dict[str, Callable[[Path], tuple[int, dict[str, Any]]]] = {
     READER: _measure_reader,
     VALIDATION: _measure_validation,
+    TRANSLATE: _measure_translate,
     PYX12_READER: _measure_pyx12_reader,
     PYX12_VALIDATION: _measure_pyx12_validation,
 }
@@ -436,6 +463,7 @@ MEASURES: dict[str, Callable[[Path], tuple[int, dict[str, Any]]]] = {
 PRELOAD = {
     READER: ("edi_maps.x12.reader",),
     VALIDATION: ("edi_maps.x12.reader", "edi_maps.x12.results", "edi_maps.x12.validation"),
+    TRANSLATE: ("edi_maps.translate", "gateway.bootstrap", "gateway.canonical"),
     PYX12_READER: ("pyx12.x12file",),
 }
 
@@ -541,6 +569,8 @@ def _targets(row: Row) -> list[tuple[str, bool]]:
         checks.append((f">= {TARGET_READER_MBPS:g} MB/s", row.mbps >= TARGET_READER_MBPS))
     elif row.kind == VALIDATION:
         checks.append((f">= {TARGET_VALIDATION_MBPS:g} MB/s", row.mbps >= TARGET_VALIDATION_MBPS))
+    elif row.kind == TRANSLATE and row.size_mb <= 50:  # the issue's target: 1 MB and 50 MB
+        checks.append((f">= {TARGET_TRANSLATE_MBPS:g} MB/s", row.mbps >= TARGET_TRANSLATE_MBPS))
     if row.kind in (READER, VALIDATION) and row.size_mb >= TARGET_RSS_SIZE_MB:
         checks.append((f"RSS < {TARGET_RSS_MB:g} MB", row.rss_mb < TARGET_RSS_MB))
     return checks
@@ -625,6 +655,7 @@ def print_footer(rows: Sequence[Row], inputs: dict[int, Generated]) -> None:
     goals = (
         (f"reader >= {TARGET_READER_MBPS:g} MB/s", READER, False),
         (f"reader + validation >= {TARGET_VALIDATION_MBPS:g} MB/s", VALIDATION, False),
+        (f"translate to JSON >= {TARGET_TRANSLATE_MBPS:g} MB/s", TRANSLATE, False),
         (f"1 GB peak RSS < {TARGET_RSS_MB:g} MB, reader", READER, True),
         (f"1 GB peak RSS < {TARGET_RSS_MB:g} MB, reader + validation", VALIDATION, True),
     )
