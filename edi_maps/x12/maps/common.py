@@ -42,7 +42,7 @@ _OTHER_ID = "x12_"  # an identifier whose qualifier has no name: x12_<code>
 
 # Product/service ID qualifier (235) ↔ ItemIds field; the first code per field is written.
 ITEM_CODES: dict[str, tuple[str, ...]] = {
-    "buyer_item": ("BP", "IN", "SK"),
+    "buyer_item": ("BP", "IN", "SK", "CB"),  # CB: buyer's catalog number
     "vendor_item": ("VP", "VN", "VA"),
     "gtin": ("UK", "EN", "UA"),
     "upc": ("UP",),
@@ -59,13 +59,14 @@ TIME_ZONES: dict[str, int] = {
 # -- reading values --------------------------------------------------------------
 
 
-def element(row: Row, position: int) -> str | None:
-    """Element ``position`` (1-based) of ``row``, None when absent or blank."""
-    if position < len(row):
-        value = row[position]
-        if value and not value.isspace():
-            return text(value)
-    return None
+def element(row: Row | None, position: int) -> str | None:
+    """Element ``position`` (1-based) of ``row``, None when absent or blank (or no row)."""
+    if row is None or position >= len(row):
+        return None
+    value = row[position]
+    if value.isascii():  # the hot path: called for nearly every element read
+        return value.rstrip() or None
+    return text(value) or None
 
 
 def text(value: str) -> str:
@@ -80,9 +81,12 @@ def decimal(value: str | None) -> Decimal | None:
     if value is None:
         return None
     try:
-        return Decimal(value)
+        number = Decimal(value)
     except InvalidOperation:
         raise MappingError(f"{value!r} is not a number") from None
+    if not number.is_finite():  # "NaN", "Infinity": only unvalidated sets get here
+        raise MappingError(f"{value!r} is not a number")
+    return number
 
 
 def implied(value: str | None, places: int) -> Decimal | None:
@@ -112,7 +116,10 @@ def to_timestamp(day: str | None, clock: str | None, zone: str | None = None) ->
         return None
     at = time(0, 0)
     if clock:
-        at = time(int(clock[:2]), int(clock[2:4]), int(clock[4:6]) if len(clock) >= 6 else 0)
+        try:
+            at = time(int(clock[:2]), int(clock[2:4]), int(clock[4:6]) if len(clock) >= 6 else 0)
+        except ValueError:  # "2561": only unvalidated (pre-004010) sets get here
+            raise MappingError(f"{clock!r} is not a time") from None
     offset = TIME_ZONES.get(zone or "", 0)
     tz = UTC if offset == 0 else timezone(timedelta(hours=offset))
     return datetime.combine(moment, at, tz)
@@ -130,7 +137,10 @@ def party(
     qualifier, identifier = element(n1, 3), element(n1, 4)
     if qualifier and identifier:
         identifiers[ID_NAMES.get(qualifier, _OTHER_ID + qualifier)] = identifier
-    names = [element(n1, 2)] + [element(row, p) for row in n2 for p in (1, 2)]
+    names: list[str] = []
+    for value in [element(n1, 2)] + [element(row, p) for row in n2 for p in (1, 2)]:
+        if value and value not in names:  # some senders repeat N102 in N201
+            names.append(value)
     lines = [v for row in n3 for v in (element(row, 1), element(row, 2)) if v]
     address = None
     if lines or n4 is not None:
@@ -143,7 +153,7 @@ def party(
         )
     return Party(
         role=role,
-        name=" ".join(v for v in names if v) or None,
+        name=" ".join(names) or None,
         identifiers=identifiers,
         address=address,
     )
@@ -163,7 +173,8 @@ def item_ids(
 
 def pairs(row: Row, first: int, last: int) -> list[tuple[str | None, str | None]]:
     """(qualifier, id) element pairs from position ``first`` to ``last`` (inclusive)."""
-    return [(element(row, p), element(row, p + 1)) for p in range(first, last, 2)]
+    end = min(last, len(row) - 1)  # most rows stop long before ``last``
+    return [(element(row, p), element(row, p + 1)) for p in range(first, end, 2)]
 
 
 # -- writing values --------------------------------------------------------------
@@ -201,8 +212,10 @@ def write_item_pairs(item: ItemIds) -> list[str]:
 
 
 def write_party(value: Party, version: str) -> list[Row]:
-    """The N1 loop rows for a party (N1, N2 for a long name, N3, N4)."""
+    """The N1 loop rows for a party: N1 (the first identifier), N3, N4."""
     identifier = next(iter(value.identifiers.items()), None)
+    if not value.name and identifier is None:
+        raise MappingError(f"the {value.role} party needs a name or an identifier (N1 R0203)")
     qualifier = ""
     if identifier is not None:
         name, _ = identifier
@@ -225,3 +238,38 @@ def write_party(value: Party, version: str) -> list[Row]:
             rows.append(["N4", address.city or "", address.region or "", address.postal_code or "",
                          address.country or ""])  # fmt: skip
     return rows
+
+
+# -- reading loops -----------------------------------------------------------------
+
+
+def parties(loops: Iterable[Sequence[Row]]) -> list[Party]:
+    """One party per N1 loop among ``loops`` whose entity code has a role in the contract."""
+    found: list[Party] = []
+    for loop in loops:
+        if loop[0][0] != "N1":
+            continue
+        n2 = [row for row in loop if row[0] == "N2"]
+        n3 = [row for row in loop if row[0] == "N3"]
+        n4 = next((row for row in loop if row[0] == "N4"), None)
+        member = party(loop[0], n2, n3, n4)
+        if member is not None:
+            found.append(member)
+    return found
+
+
+FREE_FORM = ("F", "X")  # PID01 item description types carrying free-form PID05 text
+
+
+def description(rows: Sequence[Row]) -> str | None:
+    """The free-form PID05 texts among ``rows`` joined by a space (long descriptions
+    come split over several PIDs), else the first PID05 of any type."""
+    texts: list[str] = []
+    other: str | None = None
+    for row in rows:
+        if row[0] == "PID" and (value := element(row, 5)):
+            if element(row, 1) in FREE_FORM:
+                texts.append(value)
+            elif other is None:
+                other = value
+    return " ".join(texts) if texts else other

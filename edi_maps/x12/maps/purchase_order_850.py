@@ -2,12 +2,12 @@
 
 The same tag means different things at different places: a REF right after BEG
 is a document reference, one inside an N1 or PO1 loop is not; a DTM inside a
-line's N9 or SLN loop is not the line's requested date. So reading first cuts
-the set into its header, party loops, line loops and summary (:func:`_split`),
-using the order of the 850 table, and reads each part on its own. What the
+line's N9 or SLN loop is not the line's requested date. So reading cuts the
+set into header, party loops, line loops and summary by the order of the 850
+table (``loops.until``, ``loops.loops``) and reads each part on its own. What the
 contract v1 cannot hold is dropped: contacts (PER), pack details (PO4),
-allowances (SAC), schedules (SCH, SDQ), notes (N9/MSG), line references and
-line currencies.
+allowances (SAC), store quantities (SDQ), notes (N9/MSG), sub-lines (SLN),
+dates other than the requested ones, line references.
 
 Writing emits the segments reading reads, each code being the first one of its
 vocabulary table, so reading what was written gives back the same body.
@@ -15,30 +15,31 @@ vocabulary table, so reading what was written gives back the same body.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from edi_maps.x12.maps.base import MappingError, ReadContext, Row, WriteContext
 from edi_maps.x12.maps.common import (
+    FREE_FORM,
     decimal,
+    description,
     element,
     item_ids,
     pairs,
-    party,
+    parties,
     to_date,
     write_date,
     write_decimal,
     write_item_pairs,
     write_party,
 )
+from edi_maps.x12.maps.loops import loops, until
+from edi_maps.x12.maps.terms import terms_row, terms_text
 from gateway.canonical import (
     Body,
     Kind,
     OrderLine,
     OrderTotals,
-    Party,
     PurchaseOrder,
     Purpose,
 )
@@ -57,10 +58,13 @@ DEFAULT_ORDER_TYPE = "SA"  # BEG02 is mandatory: a body without order_type is a 
 DELIVERY_REQUESTED = "002"
 SHIP_REQUESTED = "010"
 # AMT01 (522) codes that carry the order's total amount; the first is written.
-TOTAL_AMOUNT_CODES = ("TT", "1")
+TOTAL_AMOUNT = ("TT", "1")
+UNIT_COST = "UCP"  # CTP02: the unit cost price, read when PO104 is empty
 CURRENCY_ENTITY = "BY"  # CUR01: the currency is the buyer's
-FREE_FORM = "F"  # PID01: free-form description
 
+_END = frozenset({"SE"})
+_AFTER_LINES = frozenset({"CTT", "SE"})
+_LINES = frozenset({"PO1", "CTT", "SE"})
 # Header loops of the 850 table that follow the header's CUR/REF/ITD/DTM: a REF
 # or DTM after one of them belongs to that loop, not to the order.
 _HEADER_LOOPS = frozenset({"AMT", "N9", "LDT", "N1", "LM", "SPI", "ADV"})
@@ -69,48 +73,40 @@ _AFTER_PARTIES = frozenset({"LM", "SPI", "ADV"})
 # Loops of the PO1 loop that follow its PID and DTM positions: a PID or DTM after
 # one of them describes a sub-line, a note or a line-level party, not the line.
 _LINE_LOOPS = frozenset({"QTY", "SCH", "PKG", "LS", "LDT", "N9", "N1", "SLN", "AMT", "LM"})
-_TERMS = re.compile(r"(?:(\d+(?:\.\d+)?)% (\d{1,3}) )?net (\d{1,3})")
-
-
-@dataclass(slots=True)
-class _Parts:
-    """The rows of one 850, cut by where they stand in the table."""
-
-    header: list[Row] = field(default_factory=list)  # BEG up to the first header loop
-    amounts: list[Row] = field(default_factory=list)  # header AMT loop triggers
-    parties: list[list[Row]] = field(default_factory=list)  # one N1 loop each
-    lines: list[list[Row]] = field(default_factory=list)  # one PO1 loop each
-    summary: list[Row] = field(default_factory=list)  # the CTT loop
+# Loops of the PO1 loop after its SCH loop (the line-level N1 loop holds SCHs too).
+_AFTER_SCHEDULES = frozenset({"PKG", "LS", "LDT", "N9", "N1", "SLN", "AMT", "LM"})
 
 
 class PurchaseOrderMap:
+    """The 850 map; stateless, so one instance serves every set and thread."""
+
     set_id = "850"
     functional_id = "PO"
     kind = Kind.PURCHASE_ORDER
     body_type = PurchaseOrder
 
     def read(self, rows: Sequence[Row], context: ReadContext) -> Body:
-        parts = _split(rows)
-        beg = next((row for row in parts.header if row[0] == "BEG"), None)
-        if beg is None:
-            raise MappingError("850 without BEG")
-        po_number = element(beg, 3)
-        if po_number is None:
-            raise MappingError("850 without a purchase order number (BEG03)")
-        dates = _dates(parts.header)
+        beg = rows[1] if len(rows) > 1 and rows[1][0] == "BEG" else None
+        po_number = element(beg, 3) if beg else None
+        if beg is None or po_number is None:
+            raise MappingError("850 without BEG or without a purchase order number (BEG03)")
+        before_lines = until(rows[1:], _LINES)
+        header = until(before_lines, _HEADER_LOOPS)
+        lines = loops(rows, "PO1", _AFTER_LINES)
+        dates = _dates(header)
         return PurchaseOrder(
             po_number=po_number,
             purpose=PURPOSE_OF_CODE.get(element(beg, 1) or "", Purpose.ORIGINAL),
             order_type=element(beg, 2),
             order_date=to_date(element(beg, 5)),
-            currency=_currency(rows),
-            parties=_parties(parts.parties),
+            currency=_currency(rows, lines),
+            parties=parties(loops(before_lines, "N1", _AFTER_PARTIES)),
             requested_delivery_date=dates.get(DELIVERY_REQUESTED),
             requested_ship_date=dates.get(SHIP_REQUESTED),
-            payment_terms=_payment_terms(parts.header),
+            payment_terms=terms_text(header),
             references=_references(rows),
-            lines=[_line(loop) for loop in parts.lines],
-            totals=_totals(parts.summary, parts.amounts),
+            lines=[_line(loop) for loop in lines],
+            totals=_totals(next(iter(loops(rows, "CTT", _END)), []), before_lines),
         )
 
     def write(self, body: Body, context: WriteContext) -> list[Row]:
@@ -118,15 +114,17 @@ class PurchaseOrderMap:
             raise MappingError(f"850 writes a purchase_order, not {type(body).__name__}")
         if body.order_date is None:
             raise MappingError("an 850 needs the order date (BEG05 is mandatory)")
+        if not body.lines:
+            raise MappingError("an 850 needs a line (the PO1 loop is mandatory)")
         version = context.version
         rows: list[Row] = [["BEG", PURPOSE_CODES[body.purpose][0],
                             body.order_type or DEFAULT_ORDER_TYPE, body.po_number, "",
                             write_date(body.order_date, version)]]  # fmt: skip
         if body.currency:
             rows.append(["CUR", CURRENCY_ENTITY, body.currency])
-        rows.extend(["REF", qualifier, value] for qualifier, value in body.references.items())
+        rows.extend(["REF", code, value] for code, value in body.references.items() if value)
         if body.payment_terms:
-            rows.append(_terms_row(body.payment_terms))
+            rows.append(terms_row(body.payment_terms))
         for qualifier, day in ((DELIVERY_REQUESTED, body.requested_delivery_date),
                                (SHIP_REQUESTED, body.requested_ship_date)):  # fmt: skip
             if day is not None:
@@ -142,45 +140,17 @@ class PurchaseOrderMap:
 # -- reading -----------------------------------------------------------------------
 
 
-def _split(rows: Sequence[Row]) -> _Parts:
-    """Cut a set (ST to SE) into header, party loops, line loops and summary."""
-    parts = _Parts()
-    area = "header"  # header → header loops → parties → after parties → lines → summary
-    current: list[Row] = []
-    for row in rows[1:]:
-        tag = row[0]
-        if tag == "SE":
-            break
-        if tag == "PO1":
-            area, current = "lines", [row]
-            parts.lines.append(current)
-        elif tag == "CTT" or area == "summary":
-            area = "summary"
-            parts.summary.append(row)
-        elif area == "lines":
-            current.append(row)
-        elif tag == "N1" and area in ("header", "header loops", "parties"):
-            area, current = "parties", [row]
-            parts.parties.append(current)
-        elif tag in _AFTER_PARTIES:
-            area = "after parties"
-        elif area == "parties":
-            current.append(row)
-        elif tag in _HEADER_LOOPS and area == "header":
-            area = "header loops"
-        if tag == "AMT" and area == "header loops":
-            parts.amounts.append(row)
-        if area == "header":
-            parts.header.append(row)
-    return parts
-
-
-def _currency(rows: Sequence[Row]) -> str | None:
-    """CUR02 of the header CUR, which can only stand right after BEG (a later CUR
-    belongs to an allowance or a line)."""
+def _currency(rows: Sequence[Row], lines: Sequence[Sequence[Row]]) -> str | None:
+    """CUR02 of the header CUR, which can only stand right after BEG; else the one
+    currency the lines' own CURs state (one right after PO1, LIN and SI)."""
     if len(rows) > 2 and rows[2][0] == "CUR":
         return element(rows[2], 2)
-    return None
+    stated = set()
+    for loop in lines:
+        first = next((row for row in loop[1:] if row[0] not in ("LIN", "SI")), None)
+        if first is not None and first[0] == "CUR":
+            stated.add(element(first, 2))
+    return stated.pop() if len(stated) == 1 else None
 
 
 def _references(rows: Sequence[Row]) -> dict[str, str]:
@@ -207,84 +177,34 @@ def _dates(rows: Sequence[Row]) -> dict[str, date]:
     return found
 
 
-def _payment_terms(rows: Sequence[Row]) -> str | None:
-    """The header ITDs as text: ITD12 when given, else built from percent and days."""
-    texts = [t for t in (_terms_text(row) for row in rows if row[0] == "ITD") if t]
-    return "; ".join(texts) or None
-
-
-def _terms_text(itd: Row) -> str | None:
-    """"2% 10 net 30" from ITD03/ITD05/ITD07 (ITD04/ITD06 dates stand in for days)."""
-    described = element(itd, 12)
-    if described:
-        return described
-    words: list[str] = []
-    percent = element(itd, 3)
-    discount_days, discount_date = element(itd, 5), to_date(element(itd, 4))
-    if percent and (discount_days or discount_date):
-        if "." in percent:
-            percent = percent.rstrip("0").rstrip(".") or "0"
-        until = discount_days or f"by {discount_date.isoformat()}"  # type: ignore[union-attr]
-        words.append(f"{percent}% {until}")
-    net_days, net_date = element(itd, 7), to_date(element(itd, 6))
-    if net_days:
-        words.append(f"net {net_days}")
-    elif net_date:
-        words.append(f"net by {net_date.isoformat()}")
-    return " ".join(words) or None
-
-
-def _parties(loops: Sequence[Sequence[Row]]) -> list[Party]:
-    """One party per N1 loop whose entity code the contract has a role for."""
-    found: list[Party] = []
-    for loop in loops:
-        n2 = [row for row in loop if row[0] == "N2"]
-        n3 = [row for row in loop if row[0] == "N3"]
-        n4 = next((row for row in loop if row[0] == "N4"), None)
-        member = party(loop[0], n2, n3, n4)
-        if member is not None:
-            found.append(member)
-    return found
-
-
 def _line(loop: Sequence[Row]) -> OrderLine:
-    """One PO1 loop: its PO1, and the PID and DTM that describe the line itself."""
+    """One PO1 loop: PO1, and the PID, CTP, DTM and SCH that describe the line itself."""
     po1 = loop[0]
-    own = _own_rows(loop)
+    own = until(loop, _LINE_LOOPS)
+    price = decimal(element(po1, 4))
+    if price is None:  # a price given only as the catalog's unit cost (CTP02 UCP)
+        ctp = next((r for r in own if r[0] == "CTP" and element(r, 2) == UNIT_COST), None)
+        price = decimal(element(ctp, 3)) if ctp else None
+    requested = _dates(own).get(DELIVERY_REQUESTED)
+    if requested is None:  # or in the line's first delivery schedule
+        schedules = [r for r in until(loop, _AFTER_SCHEDULES) if r[0] == "SCH"]
+        requested = next((to_date(element(r, 6)) for r in schedules
+                          if element(r, 5) == DELIVERY_REQUESTED), None)  # fmt: skip
     return OrderLine(
         line_number=element(po1, 1),
-        item=item_ids(pairs(po1, 6, 25), _description(own)),
+        item=item_ids(pairs(po1, 6, 25), description(own)),
         quantity=decimal(element(po1, 2)),
         uom=element(po1, 3),
-        unit_price=decimal(element(po1, 4)),
-        requested_date=_dates(own).get(DELIVERY_REQUESTED),
+        unit_price=price,
+        requested_date=requested,
     )
 
 
-def _own_rows(loop: Sequence[Row]) -> list[Row]:
-    """The rows of a PO1 loop before its first nested loop that can hold a PID or DTM."""
-    own: list[Row] = []
-    for row in loop:
-        if row[0] in _LINE_LOOPS:
-            break
-        own.append(row)
-    return own
-
-
-def _description(rows: Sequence[Row]) -> str | None:
-    """The free-form PID05 texts (PID01 F, or X: both), joined by a space."""
-    texts = [element(row, 5) for row in rows if row[0] == "PID" and element(row, 1) in "FX"]
-    return " ".join(t for t in texts if t) or None
-
-
-def _totals(summary: Sequence[Row], amounts: Sequence[Row]) -> OrderTotals | None:
-    """CTT01/CTT02 and the total amount (the summary AMT, else the header's)."""
-    ctt = next((row for row in summary if row[0] == "CTT"), None)
-    amount = next(
-        (decimal(element(row, 2)) for row in (*summary, *amounts)
-         if row[0] == "AMT" and element(row, 1) in TOTAL_AMOUNT_CODES),
-        None,
-    )  # fmt: skip
+def _totals(summary: Sequence[Row], header: Sequence[Row]) -> OrderTotals | None:
+    """CTT01/CTT02 and the total amount (the summary AMT, else the header's AMT loop)."""
+    ctt = summary[0] if summary else None
+    amounts = (r for r in (*summary, *header) if r[0] == "AMT" and element(r, 1) in TOTAL_AMOUNT)
+    amount = next((decimal(element(row, 2)) for row in amounts), None)
     if ctt is None and amount is None:
         return None
     count = element(ctt, 1) if ctt else None
@@ -298,17 +218,6 @@ def _totals(summary: Sequence[Row], amounts: Sequence[Row]) -> OrderTotals | Non
 # -- writing -----------------------------------------------------------------------
 
 
-def _terms_row(terms: str) -> Row:
-    """An ITD carrying ``terms`` in ITD12, plus percent and days when it reads like
-    "2% 10 net 30" (the form reading builds), for partners that process terms."""
-    row: Row = ["ITD", "", ""]
-    shape = _TERMS.fullmatch(terms)
-    if shape is not None:
-        percent, discount_days, net_days = shape.groups()
-        row = ["ITD", "", "", percent or "", "", discount_days or "", "", net_days]
-    return [*row, *[""] * (12 - len(row)), terms]
-
-
 def _line_rows(line: OrderLine, version: str) -> list[Row]:
     """PO1 (a unit without a quantity cannot be written: PO103 needs PO102), PID, DTM."""
     quantity = write_decimal(line.quantity)
@@ -316,7 +225,7 @@ def _line_rows(line: OrderLine, version: str) -> list[Row]:
                         (line.uom or "") if quantity else "", write_decimal(line.unit_price),
                         "", *write_item_pairs(line.item)]]  # fmt: skip
     if line.item.description:
-        rows.append(["PID", FREE_FORM, "", "", "", line.item.description])
+        rows.append(["PID", FREE_FORM[0], "", "", "", line.item.description])
     if line.requested_date is not None:
         rows.append(["DTM", DELIVERY_REQUESTED, write_date(line.requested_date, version)])
     return rows
@@ -328,7 +237,7 @@ def _summary_rows(body: PurchaseOrder) -> list[Row]:
     count = totals.line_count if totals.line_count is not None else len(body.lines)
     rows: list[Row] = [["CTT", str(count), write_decimal(totals.quantity_total)]]
     if totals.amount_total is not None:
-        rows.append(["AMT", TOTAL_AMOUNT_CODES[0], write_decimal(totals.amount_total)])
+        rows.append(["AMT", TOTAL_AMOUNT[0], write_decimal(totals.amount_total)])
     return rows
 
 

@@ -25,7 +25,7 @@ from tests.roundtrip import round_trip
 def read_sample(name: str) -> list[FunctionalAck]:
     bodies: list[FunctionalAck] = []
 
-    def on_set(interchange, group, result, segments):  # type: ignore[no-untyped-def]
+    def on_set(interchange, group, result, segments):
         x12_map = FUNCTIONAL_ACK_997 if result.transaction_set == "997" else IMPLEMENTATION_ACK_999
         rows = [s.split(interchange.delimiters.element) for s in segments]
         bodies.append(x12_map.read(rows, ReadContext(interchange.delimiters, group.version)))  # type: ignore[arg-type]
