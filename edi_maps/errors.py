@@ -1,8 +1,8 @@
 """EDI errors: what the readers and the definition loader raise.
 
-Validation findings are *not* exceptions: they are collected as
-:class:`edi_maps.x12.issues.Issue` values (every error of a set, not the
-first one) and turned into acknowledgements. Exceptions are kept for input
+Validation findings are *not* exceptions: they are collected in the results
+(:mod:`edi_maps.x12.results`: every error of a set, not the first one) and
+turned into acknowledgements. Exceptions are kept for input
 that cannot be read on at all.
 """
 

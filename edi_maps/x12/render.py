@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from edi_maps.errors import EdiError
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.maps.base import MappingError, Row, WriteContext, X12Map
 from edi_maps.x12.maps.registry import map_for_kind
@@ -17,6 +18,13 @@ from edi_maps.x12.writer import X12Writer
 from gateway.canonical import CanonicalDocument
 from gateway.domain.control_numbers import Level
 from gateway.ports import Clock, ControlNumberAllocator
+
+
+class RenderOptionsError(EdiError):
+    """Options that would give an interchange no partner could read (checked up front,
+    so no control number is spent on it)."""
+
+    code = "edi.x12.render_options"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +44,22 @@ class RenderOptions:
     usage: str = "P"
     ack_requested: bool = False
     line_break: str = "\n"
+
+    def __post_init__(self) -> None:
+        problems = [text for _, text in self.delimiters.problems()]
+        if not (len(self.version) == 6 and self.version.isdigit()):
+            problems.append(f"version {self.version!r} is not six digits (GS08, e.g. 004010)")
+        for label, (qualifier, identifier) in (("sender", self.sender),
+                                               ("receiver", self.receiver)):  # fmt: skip
+            if len(qualifier) != 2 or not 1 <= len(identifier) <= 15:
+                problems.append(f"{label} {qualifier}:{identifier} needs a two-character "
+                                "qualifier and an id of 1 to 15 characters (ISA05-08)")  # fmt: skip
+            if self.delimiters.as_set() & set(qualifier + identifier):
+                problems.append(f"{label} {qualifier}:{identifier} contains a delimiter")
+        if self.usage not in ("P", "T"):
+            problems.append(f"usage {self.usage!r} is neither P (production) nor T (test)")
+        if problems:
+            raise RenderOptionsError("; ".join(problems))
 
     @property
     def control_version(self) -> str:
