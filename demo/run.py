@@ -1,20 +1,30 @@
-"""The demo: a supplier's EDI read, validated and acknowledged, results shown plainly.
+"""The demo: a supplier's EDI read, validated, acknowledged and mapped, shown plainly.
 
 Run by ``./scripts/demo``. Each file in ``demo/inbound/`` (or the paths given)
 goes through the same ``edi_maps.translate`` the command line and the
 gateway use; the output is what the operations team would want to see: what
-arrived, what was accepted, what was wrong and where, and the exact TA1/997/999
-that goes back to the supplier.
+arrived, what was accepted, what was wrong and where, the canonical documents
+the accepted sets became, and the exact TA1/997/999 that goes back to the
+supplier.
 """
 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 from edi_maps.translate import Translation, translate
 from edi_maps.x12.results import InterchangeResult, SetResult
 from gateway.bootstrap import edi_services
+from gateway.canonical import (
+    Body,
+    FunctionalAck,
+    Invoice,
+    PoAcknowledgement,
+    PurchaseOrder,
+    ShipNotice,
+)
 
 INBOUND = Path(__file__).parent / "inbound"
 WIDTH = 78
@@ -38,6 +48,16 @@ def _show(path: Path, translation: Translation) -> None:
         print(f"  ! bytes outside any interchange at {error.byte_offset}: {error.description}")
     for interchange in translation.result.interchanges:
         _show_interchange(interchange)
+    print()
+    print("  Canonical documents for the ERP and WMS (contract v1):")
+    for document in translation.documents:
+        print(f"    {document.meta.transaction_set} #{document.meta.set_control_number} → "
+              f"{document.meta.kind.value}: {_summary(document.body)}")  # fmt: skip
+    for failure in translation.mapping_failures:
+        print(f"    {failure.transaction_set} #{failure.set_control_number} → not mapped: "
+              f"{failure.message}")  # fmt: skip
+    if not translation.documents and not translation.mapping_failures:
+        print("      (none)")
     print()
     print("  Acknowledgements sent back to the supplier:")
     for ack in translation.acknowledgements:
@@ -69,6 +89,38 @@ def _show_interchange(interchange: InterchangeResult) -> None:
         )
         for result in group.sets:
             _show_set(result)
+
+
+def _summary(body: Body) -> str:
+    """One line an operator can check against the supplier's paperwork."""
+    match body:
+        case PurchaseOrder():
+            return f"PO {body.po_number}, {len(body.lines)} lines"
+        case PoAcknowledgement():
+            statuses = Counter(line.status.value for line in body.lines)
+            counted = ", ".join(f"{n} {status}" for status, n in statuses.items())
+            return f"PO {body.po_number} {body.ack_type.value}" + (
+                f" ({counted})" if counted else ", no lines"
+            )
+        case ShipNotice():
+            items = sum(len(o.items) + sum(len(p.items) for p in o.packs) for o in body.orders)
+            packs = sum(len(o.packs) for o in body.orders)
+            carrier = f" by {body.carrier.scac}" if body.carrier and body.carrier.scac else ""
+            shipped = body.shipped_at.date().isoformat() if body.shipped_at else "?"
+            return (
+                f"ASN {body.asn_number} shipped {shipped}{carrier}: "
+                f"{_count(packs, 'pack')}, {_count(items, 'item')}"
+            )
+        case Invoice():
+            total = f"{body.total_amount} {body.currency or ''}".rstrip()
+            return f"invoice {body.invoice_number} for PO {body.po_number}: total {total}"
+        case FunctionalAck():
+            return f"group {body.acknowledged.group_control_number} {body.group_status.value}"
+    return type(body).__name__
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _show_set(result: SetResult) -> None:

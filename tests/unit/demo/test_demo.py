@@ -23,3 +23,10 @@ def test_demo_shows_acceptances_rejections_and_the_acks_sent_back(
     assert "856 #0002 — rejected (AK5 4)" in out
     assert "! TA1 001" in out and "TA1*000000103*261129*0811*R*001~" in out
     assert "AK3*BAK*2**8~" in out and "AK4*4*373*8*20261131~" in out
+    assert (
+        "855 #0001 → po_acknowledgement: PO PO-20261128-01 accepted_with_changes "
+        "(1 accepted, 1 backordered)" in out
+    )
+    assert "856 #0001 → ship_notice: ASN ASN-7781 shipped 2026-12-03 by UPSN" in out
+    assert "810 #0001 → invoice: invoice" in out
+    assert "856 #0002 → " not in out  # a rejected set never becomes a document
