@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edi_maps.x12.delimiters import Delimiters
-from edi_maps.x12.maps.base import MappingError, ReadContext, Row, WriteContext, X12Map
+from edi_maps.x12.maps.base import MappingError, ReadContext, Row, WriteContext
 from edi_maps.x12.maps.invoice_810 import INVOICE_810
 from edi_maps.x12.render import RenderOptions
 from gateway.canonical import (
@@ -358,17 +358,6 @@ def test_terms_that_are_not_the_structured_form_go_to_ITD12() -> None:
 def test_what_the_810_cannot_carry_is_refused(body: Invoice, message: str) -> None:
     with pytest.raises(MappingError, match=message):
         write(body)
-
-
-def test_only_an_invoice_is_written() -> None:
-    with pytest.raises(MappingError):
-        write(Party(role=Role.BUYER))  # type: ignore[arg-type]
-
-
-def test_the_map_is_an_X12Map() -> None:
-    x12_map: X12Map = INVOICE_810
-    assert (x12_map.set_id, x12_map.functional_id, x12_map.kind.value) == ("810", "IN", "invoice")
-    assert x12_map.body_type is Invoice
 
 
 # -- round trip ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edi_maps.x12.delimiters import Delimiters
-from edi_maps.x12.maps.base import MappingError, WriteContext, X12Map
+from edi_maps.x12.maps.base import MappingError, WriteContext
 from edi_maps.x12.maps.order_ack_855 import (
     ACK_TYPE_CODES,
     LINE_STATUS_CODES,
@@ -24,7 +24,6 @@ from gateway.canonical import (
     AckType,
     Address,
     ItemIds,
-    Kind,
     LineStatus,
     Party,
     PoAcknowledgement,
@@ -52,12 +51,6 @@ def line(*segments: str) -> AckLine:
 
 
 # -- reading ------------------------------------------------------------------------
-
-
-def test_the_map_is_an_X12Map() -> None:
-    x12_map: X12Map = ORDER_ACK_855
-    assert (x12_map.set_id, x12_map.functional_id) == ("855", "PR")
-    assert (x12_map.kind, x12_map.body_type) == (Kind.PO_ACKNOWLEDGEMENT, PoAcknowledgement)
 
 
 def test_header_without_lines() -> None:

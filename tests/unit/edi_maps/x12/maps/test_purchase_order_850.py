@@ -12,14 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edi_maps.x12.delimiters import Delimiters
-from edi_maps.x12.maps.base import MappingError, WriteContext, X12Map
+from edi_maps.x12.maps.base import MappingError, WriteContext
 from edi_maps.x12.maps.purchase_order_850 import PURCHASE_ORDER_850
 from edi_maps.x12.render import RenderOptions
 from edi_maps.x12.writer import UnwritableValue
 from gateway.canonical import (
     Address,
     ItemIds,
-    Kind,
     OrderLine,
     OrderTotals,
     Party,
@@ -44,16 +43,6 @@ BEG = "BEG*00*SA*PO1001**20261128"
 LINE = "PO1*1*10*EA*9.5**VP*WIDGET-1"
 
 # -- reading ------------------------------------------------------------------------
-
-
-def test_the_map_is_an_X12Map() -> None:
-    x12_map: X12Map = PURCHASE_ORDER_850
-    assert (x12_map.set_id, x12_map.functional_id, x12_map.kind) == (
-        "850",
-        "PO",
-        Kind.PURCHASE_ORDER,
-    )
-    assert x12_map.body_type is PurchaseOrder
 
 
 def test_minimal_850_holds_only_what_it_says() -> None:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edi_maps.x12.delimiters import Delimiters
-from edi_maps.x12.maps.base import MappingError, ReadContext, Row, WriteContext, X12Map
+from edi_maps.x12.maps.base import MappingError, ReadContext, Row, WriteContext
 from edi_maps.x12.maps.ship_notice_856 import SHIP_NOTICE_856
 from edi_maps.x12.render import RenderOptions
 from gateway.canonical import (
@@ -460,21 +460,6 @@ def test_an_item_without_ids_writes_its_line_number_in_SN101() -> None:
 def test_what_the_856_cannot_carry_is_refused(body: ShipNotice, message: str) -> None:
     with pytest.raises(MappingError, match=message):
         write(body)
-
-
-def test_only_a_ship_notice_is_written() -> None:
-    with pytest.raises(MappingError):
-        write(Party(role=Role.BUYER))  # type: ignore[arg-type]
-
-
-def test_the_map_is_an_X12Map() -> None:
-    x12_map: X12Map = SHIP_NOTICE_856
-    assert (x12_map.set_id, x12_map.functional_id, x12_map.kind.value) == (
-        "856",
-        "SH",
-        "ship_notice",
-    )
-    assert x12_map.body_type is ShipNotice
 
 
 # -- round trip ------------------------------------------------------------------------
