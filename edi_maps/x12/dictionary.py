@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from edi_maps.tables import LoopDef
+
 NUMERIC_TYPES = frozenset(f"N{i}" for i in range(10))
 ELEMENT_TYPES = frozenset({"AN", "ID", "DT", "TM", "R", "B"}) | NUMERIC_TYPES
 REQUIREMENTS = frozenset({"M", "O", "X"})
-UNBOUNDED = 0  # max use / repeat meaning ">1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,43 +74,12 @@ class SegmentDef:
 
 
 @dataclass(frozen=True, slots=True)
-class SegmentUse:
-    """A segment at one place of a transaction set's table."""
-
-    segment: SegmentDef
-    requirement: str  # M or O
-    max_use: int  # UNBOUNDED for ">1"
-
-    @property
-    def tag(self) -> str:
-        return self.segment.tag
-
-
-@dataclass(frozen=True, slots=True)
-class LoopDef:
-    """A loop (or the whole set, as the root loop). ``children[0]`` triggers it."""
-
-    loop_id: str
-    max_repeat: int
-    children: tuple[SegmentUse | LoopDef, ...]
-
-    @property
-    def trigger(self) -> SegmentUse:
-        first = self.children[0]
-        return first if isinstance(first, SegmentUse) else first.trigger
-
-    @property
-    def requirement(self) -> str:
-        return self.trigger.requirement
-
-
-@dataclass(frozen=True, slots=True)
 class TransactionSetDef:
     set_id: str
     functional_id: str
     name: str
     version: str
-    root: LoopDef
+    root: LoopDef[SegmentDef]
     tags: frozenset[str] = field(default=frozenset())  # every segment tag used anywhere in the set
 
 

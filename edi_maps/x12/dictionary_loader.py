@@ -14,17 +14,15 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 from edi_maps.errors import DefinitionError
+from edi_maps.tables import UNBOUNDED, LoopDef, SegmentUse
 from edi_maps.x12.dictionary import (
     ELEMENT_TYPES,
     REQUIREMENTS,
-    UNBOUNDED,
     CompositeDef,
     Dictionary,
     ElementDef,
     ElementUse,
-    LoopDef,
     SegmentDef,
-    SegmentUse,
     SyntaxNote,
     TransactionSetDef,
 )
@@ -253,7 +251,7 @@ def _parse_set(
     header = lines[0][1].split(maxsplit=3)
     if len(header) < 4 or header[1] != set_id:
         raise DefinitionError(f"{where}:{lines[0][0]}: header must name set {set_id}")
-    stack: list[tuple[str, int, list[SegmentUse | LoopDef]]] = [("", 1, [])]
+    stack: list[tuple[str, int, list[SegmentUse[SegmentDef] | LoopDef[SegmentDef]]]] = [("", 1, [])]
     tags: set[str] = set()
     for number, line in lines[1:]:
         parts = line.split()

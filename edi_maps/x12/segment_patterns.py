@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 
+from edi_maps.tables import UNBOUNDED
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.dictionary import (
     NUMERIC_TYPES,
-    UNBOUNDED,
     ElementDef,
     ElementUse,
     SegmentDef,

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 
+from edi_maps.placement import Limit, Misplaced, Placement
+from edi_maps.placement import Move as AnyMove
+from edi_maps.placement import State as AnyState
 from edi_maps.x12.codes import SEGMENT_CODES
 from edi_maps.x12.delimiters import Delimiters
-from edi_maps.x12.dictionary import Dictionary, TransactionSetDef
+from edi_maps.x12.dictionary import Dictionary, SegmentDef, TransactionSetDef
 from edi_maps.x12.element_checks import CompiledSegment, check_segment, compile_segment
-from edi_maps.x12.placement import Move, Placement, State
 from edi_maps.x12.results import ElementError, SegmentError
 from edi_maps.x12.segment_patterns import segment_pattern
 from edi_maps.x12.segments import SegmentBatch, control_characters
@@ -26,6 +28,17 @@ from edi_maps.x12.segments import SegmentBatch, control_characters
 _MEMO_SIZE = 50_000  # remembered valid segment texts per validator (a few MB at most)
 _MAX_FINDINGS = 10_000  # per set: a 997 with more AK3s than this helps nobody
 _ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"})
+_TAG = re.compile(r"[A-Z][A-Z0-9]{1,2}")
+# AK304 segment syntax error codes for the placement's reasons
+MISPLACED_CODES = {
+    Misplaced.UNKNOWN: "1",  # unrecognized segment ID
+    Misplaced.LOOP_NOT_OPEN: "2",  # unexpected segment
+    Misplaced.NOT_IN_TABLE: "6",  # segment not in defined transaction set
+    Misplaced.BEHIND: "7",  # segment not in proper sequence
+}
+LIMIT_CODES = {Limit.SEGMENT: "5", Limit.LOOP: "4"}
+Move = AnyMove[SegmentDef]
+State = AnyState[SegmentDef]
 
 
 class SetValidator:
@@ -38,7 +51,12 @@ class SetValidator:
         self._patterns: dict[Delimiters, dict[str, dict[int, re.Pattern[str]]]] = {}
         self._memo_count = 0  # texts remembered in placement states
         self._delimiters: Delimiters | None = None  # of the set being validated
-        self.placement = Placement(definition, dictionary)
+        self.placement = Placement(
+            definition.root,
+            known_tags=frozenset(dictionary.segments),
+            trailer="SE",
+            tag_pattern=_TAG,
+        )
         self.start = self.placement.start
 
     def _move(self, state: State, tag: str) -> Move:
@@ -188,7 +206,7 @@ class SetRun:
                         row = counts[move.depth]
                         used = row[move.child] = row.get(move.child, 1) + 1  # 1st use not stored
                         if used > move.limit:
-                            self.add(tag, move.limit_code, move.loop_id)
+                            self.add(tag, LIMIT_CODES[move.limit_kind], move.loop_id)
                     if move.push:
                         counts[move.depth + 1 :] = [{}]
             if known:  # same text, same place, same delimiters: same answer
@@ -226,7 +244,7 @@ class SetRun:
         """Missing segments passed over, repeat counts, loop entry; False if unplaceable."""
         if move.target is None:
             assert move.error is not None
-            self.add(tag[:3], move.error, move.loop_id)
+            self.add(tag[:3], MISPLACED_CODES[move.error], move.loop_id)
             return False
         for missing, loop_id in move.missing:
             self.add(missing, "3", loop_id)
@@ -235,7 +253,7 @@ class SetRun:
             row = counts[move.depth]
             used = row[move.child] = row.get(move.child, 1) + 1
             if used > move.limit:
-                self.add(tag, move.limit_code, move.loop_id)
+                self.add(tag, LIMIT_CODES[move.limit_kind], move.loop_id)
         if move.push:  # a new loop iteration: fresh counters below it
             counts[move.depth + 1 :] = [{}]
         return True

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from edi_maps.errors import DefinitionError
+from edi_maps.tables import LoopDef, SegmentUse
 from edi_maps.x12 import dictionary_loader as loader
 from edi_maps.x12.codes import ELEMENT_CODES, GROUP_CODES, SEGMENT_CODES, SET_CODES
 from edi_maps.x12.definitions_index import definition_version, find_definition
-from edi_maps.x12.dictionary import LoopDef, SegmentUse
 
 VERSIONS = loader.available_versions()
 
@@ -19,7 +21,7 @@ def test_every_version_loads_with_the_sets_the_gateway_exchanges() -> None:
     assert set(loader.load_dictionary("005010").sets) == {"810", "850", "855", "856", "997", "999"}
 
 
-def _uses(loop: LoopDef) -> list[SegmentUse]:
+def _uses(loop: LoopDef[Any]) -> list[SegmentUse[Any]]:
     found = []
     for child in loop.children:
         found.extend([child] if isinstance(child, SegmentUse) else _uses(child))
