@@ -39,6 +39,13 @@ class EdiSyntaxError(EdiError):
         self.note_code = note_code
 
 
+class MappingError(EdiError):
+    """A message that validates but cannot be mapped, or a canonical document the
+    standard cannot carry (X12 and EDIFACT maps alike)."""
+
+    code = "edi.map"
+
+
 class DefinitionError(EdiError):
     """A bundled transaction-set definition file is malformed (a bug, never input's fault)."""
 

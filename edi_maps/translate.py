@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from edi_maps.detect import detect
 from edi_maps.errors import EdiError
+from edi_maps.results import FileResult
 from edi_maps.x12.acks import AckBuilder, Acknowledgement, AckPolicy
 from edi_maps.x12.documents import DocumentCollector, MappingFailure
-from edi_maps.x12.results import FileResult
 from edi_maps.x12.validation import ValidationOptions, validate_x12
 from gateway.canonical import CanonicalDocument, Standard
 from gateway.ports import Clock, ControlNumberAllocator
@@ -56,7 +56,7 @@ class UnsupportedStandard(EdiError):
 @dataclass(slots=True)
 class Translation:
     standard: Standard
-    result: FileResult
+    result: FileResult[Any]
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
     documents: list[CanonicalDocument] = field(default_factory=list)
     mapping_failures: list[MappingFailure] = field(default_factory=list)

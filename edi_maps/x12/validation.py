@@ -35,6 +35,7 @@ from edi_maps.x12.results import (
     ReceivedTa1,
     SetResult,
     Status,
+    X12FileResult,
 )
 from edi_maps.x12.segments import Garbage, Isa, SegmentBatch
 from edi_maps.x12.set_log import SeenNumbers
@@ -69,9 +70,9 @@ def validate_x12(
     source: bytes | BinaryIO,
     options: ValidationOptions | None = None,
     on_set: SetHandler | None = None,
-) -> FileResult:
+) -> X12FileResult:
     """Validate a whole input; see :func:`iter_results` for the streaming form."""
-    result = FileResult()
+    result: X12FileResult = FileResult()
     for item in iter_results(source, options, on_set):
         if isinstance(item, InterchangeResult):
             result.interchanges.append(item)

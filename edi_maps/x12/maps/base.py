@@ -12,19 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from edi_maps.errors import EdiError
+from edi_maps.errors import MappingError
 from edi_maps.x12.delimiters import Delimiters
 from gateway.canonical import Body, Kind
 
-Row = list[
-    str
-]  # one segment: [tag, element1, element2, …]; composites joined by the component separator
+__all__ = ["MappingError", "ReadContext", "Row", "WriteContext", "X12Map"]
 
-
-class MappingError(EdiError):
-    """A set (or canonical document) that validates but cannot be mapped."""
-
-    code = "edi.x12.map"
+# one segment: [tag, element1, element2, …]; composites joined by the component separator
+Row = list[str]
 
 
 @dataclass(frozen=True, slots=True)
