@@ -1,0 +1,1 @@
+"""EDIFACT messages ↔ canonical documents (one module per message type)."""
