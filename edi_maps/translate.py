@@ -8,10 +8,11 @@ import io
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from edi_maps.acknowledgements import Acknowledgement
 from edi_maps.detect import detect
 from edi_maps.errors import EdiError
 from edi_maps.results import FileResult
-from edi_maps.x12.acks import AckBuilder, Acknowledgement, AckPolicy
+from edi_maps.x12.acks import AckBuilder, AckPolicy
 from edi_maps.x12.documents import DocumentCollector, MappingFailure
 from edi_maps.x12.validation import ValidationOptions, validate_x12
 from gateway.canonical import CanonicalDocument, Standard

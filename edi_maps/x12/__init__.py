@@ -1,6 +1,7 @@
 """X12: streaming reader, envelope checks, validation against definitions, TA1/997/999."""
 
-from edi_maps.x12.acks import AckBuilder, Acknowledgement, AckPolicy
+from edi_maps.acknowledgements import Acknowledgement
+from edi_maps.x12.acks import AckBuilder, AckPolicy
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.reader import X12Reader
 from edi_maps.x12.results import (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from edi_maps.acknowledgements import Acknowledgement
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.element_checks import valid_date, valid_time
 from edi_maps.x12.envelope import supported_control_version
@@ -41,13 +42,6 @@ class AckPolicy:
 
     functional: Literal["auto", "997", "999", "none"] = "auto"
     ta1: Literal["auto", "always", "never"] = "auto"
-
-
-@dataclass(frozen=True, slots=True)
-class Acknowledgement:
-    type: Literal["TA1", "997", "999"]
-    edi: str
-    interchange_control_number: int
 
 
 class AckBuilder:

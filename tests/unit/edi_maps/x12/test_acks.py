@@ -3,7 +3,8 @@ addressed back to the sender, and valid against our own 997/999 definitions."""
 
 from __future__ import annotations
 
-from edi_maps.x12.acks import AckBuilder, Acknowledgement, AckPolicy
+from edi_maps.acknowledgements import Acknowledgement
+from edi_maps.x12.acks import AckBuilder, AckPolicy
 from edi_maps.x12.results import Status
 from edi_maps.x12.validation import validate_x12
 from gateway.domain.control_numbers import InMemoryControlNumbers

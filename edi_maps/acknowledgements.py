@@ -1,0 +1,15 @@
+"""An acknowledgement to send back, whatever the standard (SPEC §7 ``acknowledgements[]``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+AckType = Literal["TA1", "997", "999", "CONTRL"]
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    type: AckType
+    edi: str
+    interchange_control_number: int
