@@ -2,23 +2,31 @@
 
 One string per finding: ``file CODE``, ``isaN CODE`` (TA1 note), ``isaN.gsM CODE``
 (AK9), ``isaN.gsM.stK CODE`` (AK5), ``isaN.gsM.stK SEG@POS CODE`` (AK3) and
-``isaN.gsM.stK SEG@POS eE[.C]:CODE`` (AK4). Indexes count from 1.
+``isaN.gsM.stK SEG@POS eE[.C]:CODE`` (AK4). Indexes count from 1. EDIFACT results
+read the same with ``unbN``, ``grpM`` (a UNG, or the implicit group) and ``unhK``,
+and ISO 9735 syntax error codes (UCI, UCF, UCM, UCS, UCD).
 """
 
 from __future__ import annotations
 
-from edi_maps.x12.results import FileResult
+from typing import Any
+
+from edi_maps.results import FileResult
+
+X12_LEVELS = ("isa", "gs", "st")
+EDIFACT_LEVELS = ("unb", "grp", "unh")
 
 
-def summarize(result: FileResult) -> list[str]:
+def summarize(result: FileResult[Any], levels: tuple[str, str, str] = X12_LEVELS) -> list[str]:
+    top, middle, bottom = levels
     found = [f"file {e.code}" for e in result.errors]
     for i, interchange in enumerate(result.interchanges, start=1):
-        found.extend(f"isa{i} {e.code}" for e in interchange.errors)
+        found.extend(f"{top}{i} {e.code}" for e in interchange.errors)
         for g, group in enumerate(interchange.groups, start=1):
-            where = f"isa{i}.gs{g}"
+            where = f"{top}{i}.{middle}{g}"
             found.extend(f"{where} {code}" for code in group.codes)
             for s, result_set in enumerate(group.sets, start=1):
-                here = f"{where}.st{s}"
+                here = f"{where}.{bottom}{s}"
                 found.extend(f"{here} {code}" for code in result_set.codes)
                 for error in result_set.errors:
                     segment = f"{here} {error.segment_id}@{error.segment_position}"
