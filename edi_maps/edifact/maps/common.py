@@ -313,3 +313,68 @@ def trim(row: Row) -> Row:
     while len(out) > 1 and out[-1] == [""]:
         out.pop()
     return out
+
+
+# -- payment terms (PAT groups, FTX AAB) ↔ the contract's one line of text ------------
+
+PAYMENT_TERMS_TEXT = "AAB"  # FTX 4451: terms of payments
+BASIC_TERMS, DISCOUNT_TERMS = "1", "22"  # PAT 4279
+AFTER_INVOICE_DAYS = ("5", "3", "D")  # C112: date of invoice, after reference, days
+DISCOUNT_PERCENT = "12"  # PCD 5245
+FREE_TEXT_PART = 70  # FTX C108: five 4440 an..70
+
+
+def payment_terms(pats: Sequence[Sequence[Row]], rows: Sequence[Row], mark: str) -> str | None:
+    """The terms of the PAT groups ``pats`` (each PAT with its DTM/PCD/MOA) and of the
+    FTX AAB among ``rows``: PAT texts joined by a space ("2% 10 net 30"), the FTX
+    texts after them, joined by "; ".
+
+    A PAT's text is its C110 description when given, else "2% 10" (discount terms,
+    22, with a PCD 12 percent) or "net 30" (other terms) from a C112 period in days.
+    """
+    structured = " ".join(text for group in pats if (text := _pat_text(group, mark)))
+    texts = [structured] + [
+        "".join(row[4]).rstrip()  # C108's parts run on: a writer cuts text anywhere
+        for row in rows
+        if row[0][0] == "FTX" and value(row, 1) == PAYMENT_TERMS_TEXT and len(row) > 4
+    ]
+    return "; ".join(text for text in texts if text) or None
+
+
+def _pat_text(group: Sequence[Row], mark: str) -> str | None:
+    pat = group[0]
+    if text := "".join(pat[2][3:5]).rstrip() if len(pat) > 2 else "":
+        return text
+    period, count = value(pat, 3, 3), value(pat, 3, 4)
+    if period != AFTER_INVOICE_DAYS[2] or count is None:
+        return None
+    if value(pat, 1) != DISCOUNT_TERMS:
+        return f"net {count}"
+    percent = decimal(value(first(group, "PCD", DISCOUNT_PERCENT), 1, 2), mark)
+    return None if percent is None else f"{format(percent.normalize(), 'f')}% {count}"
+
+
+def write_payment_terms(text: str | None) -> tuple[list[Row], list[Row]]:
+    """(FTX rows, PAT rows) for ``text``: PAT 22 + PCD 12 and PAT 1 when reading them
+    back gives the same text ("2% 10 net 30", "2% 10", "net 30"), else one FTX AAB
+    with the text in 70-character parts (at most five)."""
+    if not text:
+        return [], []
+    words = text.split(" ")
+    net = words[-1] if len(words) >= 2 and words[-2] == "net" else None
+    head = words[:-2] if net is not None else words
+    percent, days = (head[0][:-1], head[1]) if len(head) == 2 and head[0][-1:] == "%" else ("", "")
+    numbers = [n for n in (percent.replace(".", "", 1), days, net) if n]
+    if (head == [] or days) and numbers and all(n.isascii() and n.isdigit() for n in numbers):
+        rows: list[Row] = []
+        if days:
+            rows += [[["PAT"], [DISCOUNT_TERMS], [""], [*AFTER_INVOICE_DAYS, days]],
+                     [["PCD"], [DISCOUNT_PERCENT, percent]]]  # fmt: skip
+        if net is not None:
+            rows.append([["PAT"], [BASIC_TERMS], [""], [*AFTER_INVOICE_DAYS, net]])
+        if payment_terms(groups(rows, "PAT", frozenset()), [], ".") == text:
+            return [], rows
+    if len(text) > 5 * FREE_TEXT_PART:
+        raise MappingError(f"payment terms of {len(text)} characters do not fit FTX C108")
+    parts = [text[i : i + FREE_TEXT_PART] for i in range(0, len(text), FREE_TEXT_PART)]
+    return [[["FTX"], [PAYMENT_TERMS_TEXT], [""], [""], parts]], []
