@@ -6,7 +6,7 @@ The public surface; everything else is an implementation detail that may move.
 from edi_maps.detect import detect
 from edi_maps.errors import DefinitionError, EdiError, EdiSyntaxError, NotEdiError
 from edi_maps.report import translation_report
-from edi_maps.translate import Translation, UnsupportedStandard, translate
+from edi_maps.translate import TranslateOptions, Translation, translate
 from gateway.canonical import Standard
 
 __all__ = [
@@ -15,8 +15,8 @@ __all__ = [
     "EdiSyntaxError",
     "NotEdiError",
     "Standard",
+    "TranslateOptions",
     "Translation",
-    "UnsupportedStandard",
     "detect",
     "translate",
     "translation_report",

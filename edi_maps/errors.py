@@ -46,6 +46,13 @@ class MappingError(EdiError):
     code = "edi.map"
 
 
+class RenderOptionsError(EdiError):
+    """Rendering options that would give an interchange no partner could read (checked
+    up front, so no control number is spent on it)."""
+
+    code = "edi.render_options"
+
+
 class DefinitionError(EdiError):
     """A bundled transaction-set definition file is malformed (a bug, never input's fault)."""
 

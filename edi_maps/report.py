@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from edi_maps.edifact.results import EdifactInterchange
+from edi_maps.results import EnvelopeError, GroupResult, SegmentError, SetResult
 from edi_maps.translate import Translation
-from edi_maps.x12.results import (
-    EnvelopeError,
-    GroupResult,
-    InterchangeResult,
-    SegmentError,
-    SetResult,
-)
+from edi_maps.x12.results import InterchangeResult
 from gateway.canonical import document_to_dict
 
 
@@ -42,7 +38,11 @@ def _envelope_error(error: EnvelopeError) -> dict[str, Any]:
     return {"code": error.code, "description": error.description, "byte_offset": error.byte_offset}
 
 
-def _interchange(interchange: InterchangeResult, standard: str) -> dict[str, Any]:
+def _interchange(
+    interchange: InterchangeResult | EdifactInterchange, standard: str
+) -> dict[str, Any]:
+    if isinstance(interchange, EdifactInterchange):
+        return _edifact_interchange(interchange)
     return {
         "standard": standard,
         "control_number": interchange.control_number,
@@ -63,6 +63,24 @@ def _interchange(interchange: InterchangeResult, standard: str) -> dict[str, Any
             }
             for t in interchange.ta1s
         ],
+        "byte_offset": interchange.byte_offset,
+        "groups": [_group(g) for g in interchange.groups],
+    }
+
+
+def _edifact_interchange(interchange: EdifactInterchange) -> dict[str, Any]:
+    return {
+        "standard": "edifact",
+        "control_number": interchange.control_number,
+        "sender_qualifier": interchange.sender_qualifier,
+        "sender_id": interchange.sender_id,
+        "receiver_qualifier": interchange.receiver_qualifier,
+        "receiver_id": interchange.receiver_id,
+        "version": interchange.version,
+        "usage": interchange.usage,
+        "ack_requested": interchange.ack_requested,
+        "status": "rejected" if interchange.status.value == "rejected" else "accepted",
+        "errors": [_envelope_error(e) for e in interchange.errors],
         "byte_offset": interchange.byte_offset,
         "groups": [_group(g) for g in interchange.groups],
     }
@@ -92,6 +110,7 @@ def _set(result: SetResult) -> dict[str, Any]:
         "status": result.status.value,
         "codes": result.codes,
         "validated_against": result.validated_against,
+        "message_version": result.message_version,
         "segment_count": result.segment_count,
         "byte_offset": result.byte_offset,
         "errors": [row for error in result.errors for row in _segment_error(error)],

@@ -6,15 +6,20 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from edi_maps.acknowledgements import Acknowledgement
 from edi_maps.detect import detect
-from edi_maps.errors import EdiError
+from edi_maps.documents import DocumentCollector, MappingFailure
+from edi_maps.edifact.acks import ContrlBuilder, ContrlPolicy
+from edi_maps.edifact.documents import EdifactMessageMapper
+from edi_maps.edifact.validation import ValidationOptions as EdifactOptions
+from edi_maps.edifact.validation import validate_edifact
 from edi_maps.results import FileResult
 from edi_maps.x12.acks import AckBuilder, AckPolicy
-from edi_maps.x12.documents import DocumentCollector, MappingFailure
-from edi_maps.x12.validation import ValidationOptions, validate_x12
+from edi_maps.x12.documents import X12SetMapper
+from edi_maps.x12.validation import ValidationOptions as X12Options
+from edi_maps.x12.validation import validate_x12
 from gateway.canonical import CanonicalDocument, Standard
 from gateway.ports import Clock, ControlNumberAllocator
 
@@ -50,10 +55,6 @@ class _Prefixed(io.RawIOBase):
         return self._tail.read(size)
 
 
-class UnsupportedStandard(EdiError):
-    code = "edi.unsupported_standard"
-
-
 @dataclass(slots=True)
 class Translation:
     standard: Standard
@@ -68,28 +69,46 @@ class Translation:
         return self.result.anything_rejected or bool(self.mapping_failures)
 
 
+@dataclass(frozen=True, slots=True)
+class TranslateOptions:
+    """Per-caller choices for each standard (a partner profile supplies them later)."""
+
+    x12: X12Options = field(default_factory=X12Options)
+    x12_acks: AckPolicy = field(default_factory=AckPolicy)
+    edifact: EdifactOptions = field(default_factory=EdifactOptions)
+    contrl: ContrlPolicy = field(default_factory=ContrlPolicy)
+
+
 def translate(
     source: BinaryIO,
     *,
     numbers: ControlNumberAllocator,
     clock: Clock,
-    options: ValidationOptions | None = None,
-    ack_policy: AckPolicy | None = None,
+    options: TranslateOptions | None = None,
 ) -> Translation:
-    """Read, validate, acknowledge and map every interchange of ``source``.
+    """Read, validate, acknowledge and map every interchange of ``source``, X12 or
+    EDIFACT (told apart by its first bytes).
 
     Raises:
         NotEdiError: the input is not EDI at all.
-        UnsupportedStandard: EDIFACT, until its reader lands.
     """
+    options = options or TranslateOptions()
     head = source.read(_SNIFF)
     standard = detect(head)
-    if standard is Standard.EDIFACT:
-        raise UnsupportedStandard("EDIFACT input is recognised but not supported yet")
-    raw = _Prefixed(head, source)
+    prefixed = _Prefixed(head, source)
+    raw = cast(BinaryIO, prefixed)  # a readable binary stream, which is all the readers use
     collector = DocumentCollector()
-    result = validate_x12(raw, options, on_set=collector)  # type: ignore[arg-type]
-    builder = AckBuilder(numbers, clock, ack_policy)
-    acks = [ack for interchange in result.interchanges for ack in builder.build(interchange)]
-    documents = collector.documents(raw_sha256=raw.sha256.hexdigest(), received_at=clock.now())
+    result: FileResult[Any]
+    acks: list[Acknowledgement]
+    if standard is Standard.EDIFACT:
+        edifact = validate_edifact(raw, options.edifact, EdifactMessageMapper(collector))
+        contrl = ContrlBuilder(numbers, clock, options.contrl)
+        acks = [ack for interchange in edifact.interchanges for ack in contrl.build(interchange)]
+        result = edifact
+    else:
+        x12 = validate_x12(raw, options.x12, on_set=X12SetMapper(collector))
+        builder = AckBuilder(numbers, clock, options.x12_acks)
+        acks = [ack for interchange in x12.interchanges for ack in builder.build(interchange)]
+        result = x12
+    documents = collector.documents(raw_sha256=prefixed.sha256.hexdigest(), received_at=clock.now())
     return Translation(standard, result, acks, documents, collector.failures)

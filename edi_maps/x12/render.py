@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from edi_maps.errors import EdiError
+from edi_maps.errors import RenderOptionsError
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.maps.base import MappingError, Row, WriteContext, X12Map
 from edi_maps.x12.maps.registry import map_for_kind
@@ -18,13 +18,6 @@ from edi_maps.x12.writer import X12Writer
 from gateway.canonical import CanonicalDocument
 from gateway.domain.control_numbers import Level
 from gateway.ports import Clock, ControlNumberAllocator
-
-
-class RenderOptionsError(EdiError):
-    """Options that would give an interchange no partner could read (checked up front,
-    so no control number is spent on it)."""
-
-    code = "edi.x12.render_options"
 
 
 @dataclass(frozen=True, slots=True)

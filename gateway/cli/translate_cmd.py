@@ -6,9 +6,10 @@ import argparse
 import json
 from typing import Any
 
+from edi_maps.edifact.acks import ContrlPolicy
 from edi_maps.errors import EdiError
 from edi_maps.report import translation_report
-from edi_maps.translate import Translation, translate
+from edi_maps.translate import TranslateOptions, Translation, translate
 from edi_maps.x12.acks import AckPolicy
 from gateway.bootstrap import edi_services
 from gateway.cli.common import EXIT_OK, EXIT_REJECTED, fail, open_input, write_out
@@ -30,7 +31,7 @@ def add_commands(commands: Any) -> None:
     translate_cmd.set_defaults(run=run_translate)
     ack_cmd = commands.add_parser(
         "ack",
-        help="print only the acknowledgement text (TA1/997/999) for a file of EDI",
+        help="print only the acknowledgement text (TA1/997/999/CONTRL) for a file of EDI",
         description="Validate a file of EDI and print the acknowledgements that would be sent "
         "back, exactly as they would be sent. Exit status as for translate.",
     )
@@ -56,13 +57,23 @@ def _add_input(sub: argparse.ArgumentParser) -> None:
         help="TA1 interchange acknowledgement: auto = when ISA14 asks for one or the envelope "
         "is bad (default: auto)",
     )
+    sub.add_argument(
+        "--contrl",
+        choices=["always", "auto", "never"],
+        default="always",
+        help="EDIFACT CONTRL: always = for every interchange; auto = when UNB 0031 asks or "
+        "something was rejected (default: always)",
+    )
 
 
 def _translate(arguments: argparse.Namespace) -> Translation:
     services = edi_services()
-    policy = AckPolicy(functional=arguments.functional_ack, ta1=arguments.ta1)
+    options = TranslateOptions(
+        x12_acks=AckPolicy(functional=arguments.functional_ack, ta1=arguments.ta1),
+        contrl=ContrlPolicy(when=arguments.contrl),
+    )
     with open_input(arguments.path) as source:
-        return translate(source, numbers=services.numbers, clock=services.clock, ack_policy=policy)
+        return translate(source, numbers=services.numbers, clock=services.clock, options=options)
 
 
 def run_translate(arguments: argparse.Namespace) -> int:
