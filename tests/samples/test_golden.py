@@ -1,9 +1,9 @@
-"""Every X12 sample of a mapped kind, translated to canonical JSON and compared with its
-golden file under ``tests/fixtures/golden/x12/``.
+"""Every X12 and EDIFACT sample of a mapped kind, translated to canonical JSON and
+compared with its golden file under ``tests/fixtures/golden/<standard>/``.
 
 The golden files are the reviewed output: a change to a map that alters any of them
 fails here until the new JSON is looked at and checked in. Regenerate with
-``CROSSDOCK_REGEN_GOLDEN=1 .venv/bin/pytest tests/samples/test_x12_golden.py`` and read
+``CROSSDOCK_REGEN_GOLDEN=1 .venv/bin/pytest tests/samples/test_golden.py`` and read
 the diff before committing it.
 
 Checked by hand against the EDI, field by field (header, parties, every line, totals),
@@ -19,15 +19,26 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
+from edi_maps.documents import MappingFailure
+from edi_maps.edifact.charsets import decode
+from edi_maps.edifact.maps.base import ReadContext as EdifactReadContext
+from edi_maps.edifact.maps.registry import map_for_message
+from edi_maps.edifact.segments import split_segment
+from edi_maps.edifact.validation import validate_edifact
+from edi_maps.errors import EdiError
+from edi_maps.results import SetResult, Status
 from edi_maps.translate import translate
-from edi_maps.x12.documents import MappingFailure
-from gateway.canonical import document_to_dict
+from edi_maps.x12.maps.base import ReadContext as X12ReadContext
+from edi_maps.x12.maps.registry import map_for_set as x12_map_for_set
+from edi_maps.x12.validation import validate_x12
+from gateway.canonical import document_to_dict, to_dict
 from gateway.domain.control_numbers import InMemoryControlNumbers
 from tests.conftest import FIXTURES, ROOT, SAMPLES, requires_samples, sample_files, sample_id
 from tests.fakes import FixedClock
@@ -42,10 +53,13 @@ HAND_CHECKED = [
 ]
 __doc__ = (__doc__ or "").format(hand_checked="\n".join(f"- ``{n}``" for n in HAND_CHECKED))
 
-GOLDEN = FIXTURES / "golden" / "x12"
+GOLDEN = FIXTURES / "golden"
 REGENERATE = os.environ.get("CROSSDOCK_REGEN_GOLDEN") == "1"
-MAPPED_KINDS = ("810", "850", "855", "856", "997", "999", "mixed")
-SAMPLES_TO_MAP = [p for kind in MAPPED_KINDS for p in sample_files(f"x12/{kind}/*")]
+MAPPED_KINDS = (
+    "x12/810", "x12/850", "x12/855", "x12/856", "x12/997", "x12/999", "x12/mixed",
+    "edifact/ORDERS", "edifact/ORDRSP", "edifact/DESADV", "edifact/INVOIC",
+)  # fmt: skip
+SAMPLES_TO_MAP = [p for kind in MAPPED_KINDS for p in sample_files(f"{kind}/*")]
 SCHEMA = json.loads((ROOT / "docs" / "contracts" / "canonical-v1.schema.json").read_text())
 
 
@@ -55,7 +69,47 @@ def canonical_output(path: Path) -> dict[str, Any]:
     return {
         "documents": [document_to_dict(d) for d in translation.documents],
         "mapping_failures": [_failure(f) for f in translation.mapping_failures],
+        "rejected_sets_read_anyway": rejected_bodies(path),
     }
+
+
+def rejected_bodies(path: Path) -> list[dict[str, Any]]:
+    """What the maps read from the sets validation rejected (translate never releases
+    them): most samples break some rule, and this keeps the maps' reading of them
+    under review too. A set the map cannot read is listed with its error."""
+    found: list[dict[str, Any]] = []
+
+    def keep(transaction_set: str, number: str, read: Callable[[], Any]) -> None:
+        try:
+            found.append({"set": f"{transaction_set} {number}", "body": to_dict(read())})
+        except EdiError as error:
+            found.append({"set": f"{transaction_set} {number}", "error": str(error)})
+
+    def x12(interchange: Any, group: Any, result: SetResult, segments: list[str]) -> None:
+        x12_map = x12_map_for_set(result.transaction_set)
+        if result.status is Status.REJECTED and x12_map is not None:
+            rows = [s.split(interchange.delimiters.element) for s in segments]
+            context = X12ReadContext(interchange.delimiters, group.version)
+            keep(result.transaction_set, result.control_number,
+                 lambda: x12_map.read(rows, context))  # fmt: skip
+
+    def edifact(interchange: Any, group: Any, result: SetResult, segments: list[Any]) -> None:
+        edifact_map = map_for_message(result.transaction_set)
+        if result.status is Status.REJECTED and edifact_map is not None:
+            chars, syntax = interchange.chars, interchange.syntax_identifier
+            rows = [[[decode(v, syntax) for v in element[0]]
+                     for element in split_segment(s.text, chars)] for s in segments]  # fmt: skip
+            version = "".join((result.message_version or "").split(":")[:2])
+            context = EdifactReadContext(chars, version, result.implementation_reference)
+            keep(result.transaction_set, result.control_number,
+                 lambda: edifact_map.read(rows, context))  # fmt: skip
+
+    data = path.read_bytes()
+    if path.suffix == ".edi":
+        validate_edifact(data, on_message=edifact)
+    else:
+        validate_x12(data, on_set=x12)
+    return found
 
 
 def _failure(failure: MappingFailure) -> dict[str, str]:
@@ -66,7 +120,8 @@ def _failure(failure: MappingFailure) -> dict[str, str]:
 
 
 def golden_path(sample: Path) -> Path:
-    return GOLDEN / sample.parent.name / (sample.stem + ".json")
+    standard = sample.relative_to(SAMPLES).parts[0]
+    return GOLDEN / standard / sample.parent.name / (sample.stem + ".json")
 
 
 @requires_samples
@@ -110,6 +165,8 @@ def test_clean_samples_of_every_mapped_kind_produce_documents() -> None:
         "x12/856/oopfactory__Example1.x12": "ship_notice",
         "x12/810/staedi__simple810.x12": "invoice",
         "x12/997/staedi__simple997.x12": "functional_ack",
+        "edifact/DESADV/bots__dutchic_desadv1.edi": "ship_notice",
+        "edifact/INVOIC/staedi__invoic_d93a_una.edi": "invoice",
     }
     for name, kind in kinds.items():
         documents = canonical_output(SAMPLES / name)["documents"]
