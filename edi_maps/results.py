@@ -19,7 +19,9 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, Protocol, TypeVar, overload
+from typing import Any, Generic, Protocol, TypeVar, overload
+
+from edi_maps.errors import MappingError
 
 
 class Status(StrEnum):
@@ -208,3 +210,26 @@ def _decode(record: str) -> SetResult:
         validated_against=version or None,
         message_version=message_version or None,
     )
+
+
+def refuse_if_invalid(result: FileResult[Any], standard: str) -> None:
+    """Raise MappingError when ``result`` (our validation of text we are about to send)
+    found anything: a map wrote a value its table does not allow."""
+    problems = [error.description for error in result.errors]
+    for interchange in result.interchanges:
+        problems.extend(error.description for error in interchange.errors)
+        for group in interchange.groups:
+            problems.extend(f"group {group.control_number}: code {c}" for c in group.codes)
+            for one in group.sets:
+                problems.extend(
+                    f"{one.transaction_set} {one.control_number} {error.segment_id}: "
+                    f"{error.elements[0].description if error.elements else error.description}"
+                    for error in one.errors
+                )
+                if one.codes and not one.errors:
+                    problems.append(f"{one.transaction_set} {one.control_number}: {one.codes}")
+    if problems:
+        shown = "; ".join(problems[:3]) + (
+            f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        )
+        raise MappingError(f"the {standard} written would be refused: {shown}")

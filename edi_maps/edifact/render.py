@@ -14,8 +14,10 @@ from edi_maps.edifact.charsets import SYNTAX_CODECS
 from edi_maps.edifact.maps.base import WriteContext
 from edi_maps.edifact.maps.registry import map_for_kind
 from edi_maps.edifact.service import ServiceChars
+from edi_maps.edifact.validation import validate_edifact
 from edi_maps.edifact.writer import EdifactWriter
 from edi_maps.errors import MappingError, RenderOptionsError
+from edi_maps.results import refuse_if_invalid
 from gateway.canonical import CanonicalDocument
 from gateway.domain.control_numbers import Level
 from gateway.ports import Clock, ControlNumberAllocator
@@ -73,7 +75,9 @@ def render_edifact(
     """One interchange holding ``documents``, one message each.
 
     Raises:
-        MappingError: a document no map writes, or a value the message cannot carry.
+        MappingError: a document no map writes, a value the message cannot carry, or
+            text our own validator would refuse (e.g. a code of another standard in a
+            coded element): nothing invalid ever leaves.
     """
     if not documents:
         raise MappingError("nothing to render")
@@ -112,4 +116,6 @@ def render_edifact(
         "1" if options.test else "",
     )  # fmt: skip
     unz = writer.segment("UNZ", str(len(messages)), str(number))
-    return writer.una() + unb + "".join(messages) + unz
+    edi = writer.una() + unb + "".join(messages) + unz
+    refuse_if_invalid(validate_edifact(edi.encode("utf-8")), "EDIFACT")
+    return edi

@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from edi_maps.errors import RenderOptionsError
+from edi_maps.results import refuse_if_invalid
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.maps.base import MappingError, Row, WriteContext, X12Map
 from edi_maps.x12.maps.registry import map_for_kind
+from edi_maps.x12.validation import validate_x12
 from edi_maps.x12.writer import X12Writer
 from gateway.canonical import CanonicalDocument
 from gateway.domain.control_numbers import Level
@@ -69,7 +71,8 @@ def render_x12(
     """One interchange holding ``documents``, one functional group per kind of set.
 
     Raises:
-        MappingError: a document no map writes, or a value the X12 cannot carry.
+        MappingError: a document no map writes, a value the X12 cannot carry, or text
+            our own validator would refuse: nothing invalid ever leaves.
     """
     if not documents:
         raise MappingError("nothing to render")
@@ -110,7 +113,9 @@ def render_x12(
             parts.append(_set_text(writer, x12_map.set_id, set_number, rows))
         parts.append(writer.segment("GE", str(len(members)), str(group_number)))
     parts.append(writer.segment("IEA", str(len(groups)), f"{interchange_number:09d}"))
-    return "".join(parts)
+    text = "".join(parts)
+    refuse_if_invalid(validate_x12(text.encode("latin-1", "replace")), "X12")
+    return text
 
 
 def _set_text(writer: X12Writer, set_id: str, number: str, rows: list[Row]) -> str:

@@ -168,3 +168,94 @@ def test_schema_prints_the_checked_in_contract(capsys: pytest.CaptureFixture[str
     assert code == 0
     assert out.rstrip("\n") == schema_text().rstrip("\n")
     assert json.loads(out)["title"]
+
+
+# -- EDIFACT ---------------------------------------------------------------------
+
+
+@requires_samples
+def test_translate_and_ack_speak_edifact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = SAMPLES / "edifact" / "DESADV" / "bots__dutchic_desadv1.edi"
+    code, out, _ = run(["translate", str(sample)], capsys)
+    report = json.loads(out)
+    assert code == 0
+    (interchange_report,) = report["interchanges"]
+    assert interchange_report["standard"] == "edifact" and interchange_report["version"] == "UNOA:3"
+    (group,) = interchange_report["groups"]
+    assert group["sets_received"] == group["sets_accepted"] == 8
+    assert {d["meta"]["kind"] for d in report["documents"]} == {"ship_notice"}
+    assert [a["type"] for a in report["acknowledgements"]] == ["CONTRL"]
+    code, edi, _ = run(["ack", str(sample)], capsys)
+    assert code == 0 and "UNH+1+CONTRL:D:3:UN'" in edi and edi.count("UCM+") == 8
+    code, edi, _ = run(["ack", str(sample), "--contrl", "never"], capsys)
+    assert code == 0 and edi.strip() == ""
+
+
+@requires_samples
+@pytest.mark.parametrize("version", ["D96A", "D01B"])
+@pytest.mark.parametrize(
+    "sample", ["DESADV/bots__dutchic_desadv1.edi", "INVOIC/staedi__invoic_d97b_una.edi",
+               "ORDERS/bots__order01.edi"],
+)  # fmt: skip
+def test_render_edifact_of_a_translate_report_reads_back_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], version: str, sample: str
+) -> None:
+    """A translate report rendered again as EDIFACT: valid, and the same bodies."""
+    _, out, _ = run(["translate", str(SAMPLES / "edifact" / sample)], capsys)
+    report_path = tmp_path / "report.json"
+    report_path.write_text(out)
+    original = bodies(json.loads(out))
+    code, edi, err = run(
+        ["render", str(report_path), "--standard", "edifact", "--version", version,
+         "--sender", "14:5412345000013", "--receiver", "ZZZ:ACME", "--syntax", "UNOC:3",
+         "--usage", "T", "--association", "EAN008"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert edi.startswith("UNA:+.? '\nUNB+UNOC:3+5412345000013:14+ACME:ZZZ+")
+    assert f":D:{version[1:]}:UN:EAN008" in edi
+    code, again = translate_text(tmp_path, edi, capsys)
+    assert code == 0, again["interchanges"]
+    assert sorted(map(json.dumps, bodies(again))) == sorted(map(json.dumps, original))
+
+
+@requires_samples
+def test_across_standards_render_writes_valid_edifact_or_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Documents read from X12 keep X12 codes where the contract holds codes (order
+    type, reference qualifiers): EDIFACT cannot carry them, and render says so rather
+    than send what the partner would reject. The invoices, free of such codes, pass."""
+    sample = SAMPLES / "x12" / "mixed" / "staedi__invoice810_po850_dual.x12"
+    _, out, _ = run(["translate", str(sample)], capsys)
+    report = json.loads(out)
+    everything = tmp_path / "report.json"
+    everything.write_text(out)
+    code, edi, err = run(["render", str(everything), "--standard", "edifact"], capsys)
+    assert code == 2 and edi == ""
+    assert "would be refused" in err and "'NE' is not a code of 1001" in err
+    invoices = tmp_path / "invoices.json"
+    invoices.write_text(
+        json.dumps([d for d in report["documents"] if d["meta"]["kind"] == "invoice"])
+    )
+    code, edi, err = run(["render", str(invoices), "--standard", "edifact"], capsys)
+    assert code == 0, err
+    code, again = translate_text(tmp_path, edi, capsys)
+    assert code == 0
+    assert [d["body"]["total_amount"] for d in again["documents"]] == ["2554.38", "2554.38"]
+
+
+def test_render_edifact_refuses_unusable_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "po.x12"
+    path.write_bytes(GOOD)
+    _, out, _ = run(["translate", str(path)], capsys)
+    report = tmp_path / "report.json"
+    report.write_text(out)
+    for options in (["--version", "D93A"], ["--syntax", "UNOQ:3"], ["--delimiters", "::.? '"],
+                    ["--delimiters", ":+.?*'"]):  # fmt: skip
+        code, out, err = run(["render", str(report), "--standard", "edifact", *options], capsys)
+        assert code == 2 and out == "" and err.strip(), options
