@@ -11,5 +11,5 @@ AckType = Literal["TA1", "997", "999", "CONTRL"]
 @dataclass(frozen=True, slots=True)
 class Acknowledgement:
     type: AckType
-    edi: str
+    edi: str  # the bytes to send, one character per byte (ISO-8859-1), as the readers read
     interchange_control_number: int

@@ -13,12 +13,13 @@ messages gets none.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from edi_maps.acknowledgements import Acknowledgement
-from edi_maps.edifact.charsets import SYNTAX_CODECS
+from edi_maps.edifact.charsets import SYNTAX_CODECS, repertoire_problems
 from edi_maps.edifact.results import EdifactGroup, EdifactInterchange
 from edi_maps.edifact.service import ServiceChars
 from edi_maps.edifact.writer import EdifactWriter
@@ -67,7 +68,7 @@ class ContrlBuilder:
         chars = inbound.chars if not inbound.chars.problems() else ServiceChars.level_a()
         writer = EdifactWriter(chars, "" if chars.segment in "\r\n" else self.line_break)
         version = 4 if inbound.syntax_version >= 4 else 3
-        syntax = inbound.syntax_identifier if inbound.syntax_identifier in SYNTAX_CODECS else "UNOA"
+        syntax = _syntax(inbound)
         partner = f"{inbound.sender_qualifier}:{inbound.sender_id}"
         number = self.numbers.next(partner, Level.INTERCHANGE)
         reference = str(self.numbers.next(partner, Level.SET))
@@ -109,8 +110,43 @@ class ContrlBuilder:
         )
 
 
+UNKNOWN = "UNKNOWN"  # what we write where the inbound value could not be read
+# S009 component sizes (0065 an..6, 0052 an..3, 0054 an..3, 0051 an..2, 0057 an..6)
+_IDENTIFIER_SIZES = (6, 3, 3, 2, 6)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_QUALIFIER = re.compile("[A-Z0-9]{1,4}")
+_SERVICE_TAG = re.compile("UN[A-Z]")
+
+
+def _fit(value: str, size: int) -> str:
+    """An echoed inbound value as the CONTRL can carry it (no control characters, no
+    longer than the element): a garbled envelope must still be answered with a
+    CONTRL that is itself valid."""
+    value = _CONTROL.sub("", value)
+    return value[:size] if value.strip() else UNKNOWN[:size]
+
+
+def _syntax(inbound: EdifactInterchange) -> str:
+    """The sender's syntax identifier, unless it cannot carry what the CONTRL echoes
+    (an unknown identifier, or ids outside its repertoire): then UNOC."""
+    syntax = inbound.syntax_identifier
+    echoed = [inbound.sender_id, inbound.receiver_id, inbound.control_number]
+    for group in inbound.groups:
+        echoed += [group.control_number, group.sender_id, group.receiver_id]
+        for one in group.sets:
+            echoed += [one.control_number, one.transaction_set, one.message_version or "",
+                       one.implementation_reference or ""]  # fmt: skip
+    if syntax in SYNTAX_CODECS and not any(repertoire_problems(v, syntax) for v in echoed):
+        return syntax
+    return "UNOC"
+
+
 def _party(identifier: str, qualifier: str) -> list[str]:
-    return [identifier or "UNKNOWN", qualifier] if qualifier else [identifier or "UNKNOWN"]
+    fitted = _fit(identifier, 35)
+    usable = qualifier if _QUALIFIER.fullmatch(qualifier) else ""  # any repertoire has these
+    return [fitted, usable] if usable else [fitted]
 
 
 def _date_time(now: datetime, version: int) -> list[str]:
@@ -119,7 +155,7 @@ def _date_time(now: datetime, version: int) -> list[str]:
 
 def _uci(writer: EdifactWriter, inbound: EdifactInterchange) -> str:
     values: list[str | list[str]] = [
-        inbound.control_number,
+        _fit(inbound.control_number, 14),
         _party(inbound.sender_id, inbound.sender_qualifier),
         _party(inbound.receiver_id, inbound.receiver_qualifier),
     ]
@@ -127,6 +163,8 @@ def _uci(writer: EdifactWriter, inbound: EdifactInterchange) -> str:
         values.append(REJECTED)
         if inbound.errors:
             segment, element = inbound.error_segments.get(0, ("", None))
+            if not _SERVICE_TAG.fullmatch(segment):  # 0013 names service segments only
+                segment, element = "", None
             values.extend([inbound.errors[0].code, segment, str(element) if element else ""])
     else:
         values.append(ACKNOWLEDGED)
@@ -136,8 +174,9 @@ def _uci(writer: EdifactWriter, inbound: EdifactInterchange) -> str:
 def _group(writer: EdifactWriter, group: EdifactGroup) -> list[str]:
     out: list[str] = []
     if group.explicit:
-        values: list[str | list[str]] = [group.control_number, [group.sender_id],
-                                         [group.receiver_id]]  # fmt: skip
+        values: list[str | list[str]] = [_fit(group.control_number, 14),
+                                         _party(group.sender_id, ""),
+                                         _party(group.receiver_id, "")]  # fmt: skip
         rejected = group.status is Status.REJECTED and bool(group.codes)
         values.append(REJECTED if rejected else ACKNOWLEDGED)
         if group.codes:
@@ -151,10 +190,11 @@ def _group(writer: EdifactWriter, group: EdifactGroup) -> list[str]:
 
 
 def _message(writer: EdifactWriter, result: SetResult) -> list[str]:
-    identifier = [result.transaction_set, *(result.message_version or "::").split(":")]
+    parts = [result.transaction_set, *(result.message_version or "::").split(":")[:3]]
     if result.implementation_reference:
-        identifier.append(result.implementation_reference)
-    values: list[str | list[str]] = [result.control_number, identifier]
+        parts.append(result.implementation_reference)
+    identifier = [_fit(part, size) for part, size in zip(parts, _IDENTIFIER_SIZES, strict=False)]
+    values: list[str | list[str]] = [_fit(result.control_number, 14), identifier]
     if result.status is not Status.REJECTED:
         return [writer.segment("UCM", *values, ACKNOWLEDGED)]
     values.append(REJECTED)

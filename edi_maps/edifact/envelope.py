@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from edi_maps.edifact.charsets import repertoire_problems
 from edi_maps.edifact.results import EdifactGroup, EdifactInterchange
 from edi_maps.edifact.segments import Element
 from edi_maps.edifact.service import ServiceChars
@@ -109,6 +110,13 @@ def interchange_from_unb(
             found.append(EnvelopeFinding("39", f"{name} id longer than 35", "UNB", position, 1))
     if version in SYNTAX_VERSIONS:
         found.extend(_date_time(interchange.date, interchange.time, version))
+    for position, component, value in ((2, 1, interchange.sender_id),
+                                       (3, 1, interchange.receiver_id),
+                                       (5, None, interchange.control_number)):  # fmt: skip
+        problems = repertoire_problems(value, syntax_id)
+        if problems:  # one finding per value: the first character, and how many more
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            found.append(EnvelopeFinding("21", problems[0] + more, "UNB", position, component))
     reference = interchange.control_number
     if not reference:
         found.append(EnvelopeFinding("13", "no interchange control reference", "UNB", 5))

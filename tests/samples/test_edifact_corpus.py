@@ -52,16 +52,19 @@ FINDINGS: dict[str, tuple[list[str], str]] = {
     ),
     "edifact/DESADV/vscode-edi__EDIFACT-interchanges.edi": (
         [
+            "unb1 21 x2",
             "unb1.grp1.unh1 13",
             "unb1.grp1.unh1 DTM 13",
             "unb1.grp1.unh1 UNS 13",
             "unb1.grp1.unh2 13",
             "unb1.grp1.unh2 DTM 13",
+            "unb2 21 x2",
             "unb2.grp1.unh1 13",
             "unb2.grp1.unh1 DTM 13",
             "unb2.grp1.unh1 UNS 13",
         ],
-        "skeleton messages (UNH, BGM, UNT): D.96A ORDERS needs DTM and UNS, DESADV needs DTM",
+        "placeholder ids '<Sender GLN>' hold lower case, which UNOA does not have; skeleton "
+        "messages (UNH, BGM, UNT): D.96A ORDERS needs DTM and UNS, DESADV needs DTM",
     ),
     "edifact/INVOIC/bots__invoic01.edi": (
         ["unb1.grp1.unh2 26", "unb1.grp1.unh2 UNH e1:26"],
@@ -172,8 +175,9 @@ FINDINGS: dict[str, tuple[list[str], str]] = {
         "UNB sender and recipient are blank (S002/S003 0004 and 0010 are mandatory)",
     ),
     "edifact/ORDERS/vscode-edi__sample-invalid-version.edi": (
-        ["unb1.grp1.unh1 12", "unb1.grp1.unh1 UNH e2.2:12"],
-        "INVALID: UNH version 'X' is not in code list 0052",
+        ["unb1 21 x2", "unb1.grp1.unh1 12", "unb1.grp1.unh1 UNH e2.2:12"],
+        "INVALID: UNH version 'X' is not in code list 0052; the placeholder ids "
+        "'<Sender GLN>' hold lower case, which UNOA does not have",
     ),
     "edifact/ORDERS/vscode-edi__syntaxVersion4.edi": (
         ["unb1.grp1.unh1 13", "unb1.grp1.unh1 DTM 13"],
