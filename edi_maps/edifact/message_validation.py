@@ -27,7 +27,7 @@ State = AnyState[SegmentDef]
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
 _MAX_FINDINGS = 1_000  # per message
-_MEMO_SIZE = 20_000  # remembered valid texts per validator
+_MEMO_SIZE = 50_000  # remembered valid texts per validator (a few MB at most)
 MISSING, INVALID_VALUE, TOO_MANY_CONSTITUENTS = "13", "12", "16"
 NOT_SUPPORTED_HERE = "15"  # a segment with no place where it stands
 TOO_MANY_REPETITIONS, TOO_MANY_GROUP_REPETITIONS = "35", "36"
@@ -55,16 +55,22 @@ class MessageValidator:
             trailer="UNT",
             tag_pattern=_TAG,
         )
-        self.valid: dict[tuple[str, ServiceChars, str, bool], bool] = {}
+        # segment texts found valid, per (service characters, syntax, code checks)
+        self.valid: dict[tuple[ServiceChars, str, bool], set[str]] = {}
+        self.remembered = 0
 
     def begin(
         self, chars: ServiceChars, syntax_id: str, association: str | None = None
     ) -> MessageRun:
         return MessageRun(self, chars, syntax_id, _checks_codes(association))
 
-    def remember(self, key: tuple[str, ServiceChars, str, bool]) -> None:
-        if len(self.valid) < _MEMO_SIZE:
-            self.valid[key] = True
+    def memo(self, chars: ServiceChars, syntax_id: str, codes: bool) -> set[str]:
+        return self.valid.setdefault((chars, syntax_id, codes), set())
+
+    def remember(self, memo: set[str], text: str) -> None:
+        if self.remembered < _MEMO_SIZE:
+            memo.add(text)
+            self.remembered += 1
 
 
 class MessageValidators:
@@ -112,6 +118,7 @@ class MessageRun:
         self.chars = chars
         self.syntax_id = syntax_id
         self.codes = codes  # judge business codes against the UN lists
+        self.memo = validator.memo(chars, syntax_id, codes)
         self.state: State = validator.placement.start
         self.position = 0  # of the current segment, UNH = 1
         # per open loop depth: uses of bounded children in the current iteration
@@ -143,8 +150,7 @@ class MessageRun:
         if tag in ("UNH", "UNT"):
             return  # the envelope checks own them
         assert move.segment is not None
-        key = (segment.text, self.chars, self.syntax_id, self.codes)
-        if key in self.validator.valid:
+        if segment.text in self.memo:
             return
         elements = check_segment(move.segment, split_segment(segment.text, self.chars),
                                  self.syntax_id, codes=self.codes)  # fmt: skip
@@ -153,7 +159,7 @@ class MessageRun:
                                   f"{text_of(elements[0].code)} in segment {tag}",
                                   move.loop_id, segment.offset, elements))  # fmt: skip
         else:
-            self.validator.remember(key)
+            self.validator.remember(self.memo, segment.text)
 
     def _count(self, move: Move, tag: str, offset: int) -> None:
         """Repeats of bounded segments and groups, per iteration of the enclosing loop
@@ -184,6 +190,7 @@ def check_segment(
     """Every data element finding of one segment (UCD codes)."""
     found: list[ElementError] = []
     uses = definition.elements
+    allowed = _repetitions(definition)
     values = elements[1:]
     for index, element in enumerate(values, start=1):
         if index > len(uses):
@@ -193,7 +200,7 @@ def check_segment(
                                           f"{index} is not defined", index))  # fmt: skip
             continue
         use = uses[index - 1]
-        if len(element) > max(use.repeat, _same_in_a_row(uses, index - 1)):
+        if len(element) > allowed[index - 1]:
             found.append(ElementError(TOO_MANY_REPETITIONS,
                                       f"{text_of(TOO_MANY_REPETITIONS)}: {use.ref} repeated "
                                       f"{len(element)} times", index,
@@ -203,6 +210,22 @@ def check_segment(
     for use in uses[len(values) :]:
         if use.mandatory:
             found.append(_missing(use, use.position, None))
+    return found
+
+
+# by id(), holding the definition too, so that an id is never reused for another one
+# (definitions are not hashable: their code texts are mapping proxies)
+_ALLOWED: dict[int, tuple[SegmentDef, tuple[int, ...]]] = {}
+
+
+def _repetitions(definition: SegmentDef) -> tuple[int, ...]:
+    """How many repetitions each position accepts (computed once per definition)."""
+    known = _ALLOWED.get(id(definition))
+    if known is not None:
+        return known[1]
+    uses = definition.elements
+    found = tuple(max(use.repeat, _same_in_a_row(uses, i)) for i, use in enumerate(uses))
+    _ALLOWED[id(definition)] = (definition, found)
     return found
 
 
