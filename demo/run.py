@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from edi_maps.edifact.results import EdifactGroup, EdifactInterchange
 from edi_maps.translate import Translation, translate
 from edi_maps.x12.results import InterchangeResult, SetResult
 from gateway.bootstrap import edi_services
@@ -31,7 +32,9 @@ WIDTH = 78
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted(INBOUND.glob("*.x12"))
+    paths = [Path(a) for a in argv] or sorted(
+        p for p in INBOUND.iterdir() if p.suffix in (".x12", ".edi")
+    )
     services = edi_services()
     for path in paths:
         with path.open("rb") as source:
@@ -69,7 +72,8 @@ def _show(path: Path, translation: Translation) -> None:
     print()
 
 
-def _show_interchange(interchange: InterchangeResult) -> None:
+def _show_interchange(interchange: InterchangeResult | EdifactInterchange) -> None:
+    edifact = isinstance(interchange, EdifactInterchange)
     usage = {"P": "production", "T": "test"}.get(interchange.usage, interchange.usage)
     print(
         f"  Interchange {interchange.control_number} from "
@@ -78,13 +82,16 @@ def _show_interchange(interchange: InterchangeResult) -> None:
         f"— {interchange.status.value.upper()}"
     )
     for error in interchange.errors:
-        print(f"    ! TA1 {error.code}: {error.description}")
+        print(f"    ! {'UCI' if edifact else 'TA1'} {error.code}: {error.description}")
     if interchange.status.value == "rejected" and interchange.groups:
         print("    (the whole interchange is refused: its groups are listed, not processed)")
     for group in interchange.groups:
+        name = f"Group {group.functional_id} #{group.control_number} ({group.version})"
+        if isinstance(group, EdifactGroup) and not group.explicit:
+            name = "Messages"
         print(
-            f"    Group {group.functional_id} #{group.control_number} ({group.version}) "
-            f"— {group.status.value}: {group.sets_accepted} of {group.sets_received} sets accepted"
+            f"    {name} — {group.status.value}: {group.sets_accepted} of "
+            f"{group.sets_received} accepted"
             + (f"; group codes {', '.join(group.codes)}" if group.codes else "")
         )
         for result in group.sets:

@@ -30,3 +30,6 @@ def test_demo_shows_acceptances_rejections_and_the_acks_sent_back(
     assert "856 #0001 → ship_notice: ASN ASN-7781 shipped 2026-12-03 by UPSN" in out
     assert "810 #0001 → invoice: invoice" in out
     assert "856 #0002 → " not in out  # a rejected set never becomes a document
+    assert "nordfrost_desadv_d96a.edi" in out and "DESADV #1 — accepted" in out
+    assert "DESADV #1 → ship_notice: ASN DES-88120 shipped 2026-12-04 by DHLG: 1 pack" in out
+    assert "UCM+1+DESADV:D:96A:UN:EAN005+7'" in out

@@ -3,6 +3,7 @@ UCS/UCD, and what we send passes our own validator against the CONTRL definition
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from edi_maps.edifact.acks import ContrlBuilder, ContrlPolicy
 from edi_maps.edifact.validation import validate_edifact
 from edi_maps.results import Status
+from edi_maps.translate import translate
 from gateway.domain.control_numbers import InMemoryControlNumbers
 from tests.edifact_builders import MINIMAL_ORDERS, interchange, message
 from tests.fakes import FixedClock
@@ -128,3 +130,23 @@ def test_control_references_come_from_the_allocator() -> None:
     first, second = builder.build(inbound)[0], builder.build(inbound)[0]
     assert first.interchange_control_number != second.interchange_control_number
     assert "+260102:0304+" in first.edi
+
+
+def test_a_contrl_we_receive_becomes_a_functional_ack_document() -> None:
+    bad = message(("BGM+2200+PO1001+9", "UNS+S"), reference="2")
+    ours = contrl(interchange([message(MINIMAL_ORDERS), bad]))
+    translation = translate(io.BytesIO(("'\n".join(ours) + "'\n").encode("latin-1")),
+                            numbers=InMemoryControlNumbers(), clock=FixedClock())  # fmt: skip
+    assert translation.acknowledgements == []  # never answered
+    (document,) = translation.documents
+    assert (
+        document.meta.kind.value == "functional_ack" and document.meta.transaction_set == "CONTRL"
+    )
+    ack = document.body
+    assert ack.acknowledged.interchange_control_number == "1001"
+    assert ack.group_status.value == "partially_accepted"
+    assert [(s.set_control_number, s.status.value) for s in ack.sets] == [
+        ("1", "accepted"),
+        ("2", "rejected"),
+    ]
+    assert {e.code for e in ack.sets[1].errors} >= {"39", "13"}
