@@ -62,6 +62,13 @@ class _Mapped:
 
 @dataclass(slots=True)
 class DocumentCollector:
+    """Holds mapped sets until their envelopes are known good.
+
+    ``partner_id`` is the trading partner the gateway identified from the envelope
+    (its profile id); without one, documents name the sender's "qualifier:id".
+    """
+
+    partner_id: str | None = None
     mapped: list[_Mapped] = field(default_factory=list)
     failures: list[MappingFailure] = field(default_factory=list)
 
@@ -92,14 +99,15 @@ class DocumentCollector:
         for item in self.mapped:
             if item.interchange.status is Status.REJECTED or item.group.status is Status.REJECTED:
                 continue
-            out.append(CanonicalDocument(meta=_meta(item, raw_sha256, received_at), body=item.body))
+            meta = _meta(item, self.partner_id or item.envelope.partner, raw_sha256, received_at)
+            out.append(CanonicalDocument(meta=meta, body=item.body))
         return out
 
 
-def _meta(item: _Mapped, raw_sha256: str | None, received_at: datetime) -> Meta:
+def _meta(item: _Mapped, partner: str, raw_sha256: str | None, received_at: datetime) -> Meta:
     envelope, group, result = item.envelope, item.group, item.result
     key = idempotency_key(
-        partner=envelope.partner,
+        partner=partner,
         interchange_control_number=envelope.interchange_control_number,
         group_control_number=group.control_number,
         set_control_number=result.control_number,
@@ -110,7 +118,7 @@ def _meta(item: _Mapped, raw_sha256: str | None, received_at: datetime) -> Meta:
         document_id=document_id(key),
         kind=item.kind,
         direction=Direction.INBOUND,
-        partner_id=envelope.partner,
+        partner_id=partner,
         standard=envelope.standard,
         version=version or None,
         transaction_set=result.transaction_set,

@@ -71,12 +71,14 @@ class Translation:
 
 @dataclass(frozen=True, slots=True)
 class TranslateOptions:
-    """Per-caller choices for each standard (a partner profile supplies them later)."""
+    """Per-caller choices for each standard; the gateway fills them from the partner's
+    profile (``partner_id`` names the profile in the documents and their keys)."""
 
     x12: X12Options = field(default_factory=X12Options)
     x12_acks: AckPolicy = field(default_factory=AckPolicy)
     edifact: EdifactOptions = field(default_factory=EdifactOptions)
     contrl: ContrlPolicy = field(default_factory=ContrlPolicy)
+    partner_id: str | None = None
 
 
 def translate(
@@ -97,7 +99,7 @@ def translate(
     standard = detect(head)
     prefixed = _Prefixed(head, source)
     raw = cast(BinaryIO, prefixed)  # a readable binary stream, which is all the readers use
-    collector = DocumentCollector()
+    collector = DocumentCollector(partner_id=options.partner_id)
     result: FileResult[Any]
     acks: list[Acknowledgement]
     if standard is Standard.EDIFACT:

@@ -1,14 +1,29 @@
 """The interfaces the core needs from the outside world (STYLE.md habit 2).
 
-Protocols only: adapters implement them, the composition root wires them.
+Protocols only: adapters implement them (gateway.persistence), the composition
+root wires them, the services use nothing else.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Protocol
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import BinaryIO, Literal, Protocol, Self
 
+from gateway.domain.access import ApiKey, Role
 from gateway.domain.control_numbers import Level
+from gateway.domain.payloads import StoredPayload
+from gateway.domain.tracking import (
+    EnvelopeParty,
+    InterchangeSighting,
+    MessageQuery,
+    MessageRecord,
+    State,
+    TransactionRecord,
+    Transition,
+)
+from gateway.profiles.model import PartnerProfile
 
 
 class ControlNumberAllocator(Protocol):
@@ -19,3 +34,127 @@ class ControlNumberAllocator(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class PayloadStore(Protocol):
+    """Raw bytes by sha256; ``put`` returns once they are durable."""
+
+    def put(self, data: bytes) -> StoredPayload: ...
+
+    def put_stream(self, source: BinaryIO, *, max_bytes: int | None = None) -> StoredPayload: ...
+
+    def get(self, sha256: str) -> bytes: ...
+
+    def open(self, sha256: str) -> BinaryIO: ...
+
+
+Change = Literal["created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPartner:
+    profile: PartnerProfile
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class PartnerDirectory(Protocol):
+    def save(self, profile: PartnerProfile, at: datetime) -> Change: ...
+
+    def get(self, partner_id: str) -> StoredPartner | None: ...
+
+    def list_all(self, *, include_inactive: bool = True) -> list[StoredPartner]: ...
+
+    def deactivate(self, partner_id: str, at: datetime) -> bool: ...
+
+    def by_envelope(
+        self, standard: str, sender: EnvelopeParty, receiver: EnvelopeParty
+    ) -> StoredPartner | None: ...
+
+    def by_sender(self, standard: str, sender: EnvelopeParty) -> list[StoredPartner]: ...
+
+
+class MessageLog(Protocol):
+    def add(self, record: MessageRecord, at: datetime, reason: str | None = None) -> None: ...
+
+    def get(self, message_id: str) -> MessageRecord | None: ...
+
+    def update(self, record: MessageRecord) -> None: ...
+
+    def move(
+        self, record: MessageRecord, target: State, at: datetime, reason: str | None = None
+    ) -> None: ...
+
+    def add_transaction(
+        self, record: TransactionRecord, at: datetime, reason: str | None = None
+    ) -> None: ...
+
+    def move_transaction(
+        self, record: TransactionRecord, target: State, at: datetime, reason: str | None = None
+    ) -> None: ...
+
+    def update_transaction(self, record: TransactionRecord) -> None: ...
+
+    def transactions_of(self, message_id: str) -> list[TransactionRecord]: ...
+
+    def transaction_by_key(self, idempotency_key: str) -> TransactionRecord | None: ...
+
+    def history(self, message_id: str) -> list[Transition]: ...
+
+    def find(self, query: MessageQuery) -> list[MessageRecord]: ...
+
+    def outbound_interchange_numbers(self, partner_id: str) -> set[int]: ...
+
+
+class InterchangeRegister(Protocol):
+    def register(self, sighting: InterchangeSighting, window: timedelta) -> str | None: ...
+
+    def gaps(self, partner_id: str, since: datetime | None = None) -> list[tuple[int, int]]: ...
+
+
+class NewKeyLike(Protocol):
+    @property
+    def record(self) -> ApiKey: ...
+
+    @property
+    def secret(self) -> str: ...
+
+
+class ApiKeyStore(Protocol):
+    def create(self, name: str, role: Role, partner_id: str | None, at: datetime) -> NewKeyLike: ...
+
+    def authenticate(self, secret: str) -> ApiKey | None: ...
+
+    def list_all(self) -> list[ApiKey]: ...
+
+    def revoke(self, key_id: str, at: datetime) -> bool: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
+
+    @property
+    def messages(self) -> MessageLog: ...
+
+    @property
+    def partners(self) -> PartnerDirectory: ...
+
+    @property
+    def interchanges(self) -> InterchangeRegister: ...
+
+    @property
+    def api_keys(self) -> ApiKeyStore: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...

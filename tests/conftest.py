@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Database fixtures: store_engine runs a test on SQLite and on PostgreSQL.
+pytest_plugins = ["tests.stores"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = Path(os.environ.get("CROSSDOCK_SAMPLES", ROOT.parent / "shared" / "samples"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

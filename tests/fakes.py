@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 class FixedClock:
@@ -13,3 +13,7 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.moment
+
+    def advance(self, **delta: float) -> None:
+        """Move on (duplicate windows, ack latencies): ``advance(days=31)``."""
+        self.moment += timedelta(**delta)

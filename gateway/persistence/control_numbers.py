@@ -1,0 +1,80 @@
+"""Outbound control numbers from the database (SPEC §1 invariant 6).
+
+Each allocation is its own short transaction, committed before the number is
+used: a number is never handed out twice, even if the caller's own transaction
+rolls back later (the unused number is then a visible gap, never a reuse).
+The UPDATE takes the counter row's lock, so concurrent processes queue on it
+and get consecutive numbers.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Connection, Engine, case, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from gateway.domain.control_numbers import MAXIMUM, Level
+from gateway.domain.tracking import Direction
+from gateway.persistence.tables import control_counters as counters
+
+
+class DatabaseControlNumbers:
+    """A ``ControlNumberAllocator`` whose counters live in ``control_counters``."""
+
+    def __init__(self, engine: Engine, *, start: int = 1) -> None:
+        self._engine = engine
+        self._start = start
+
+    def next(self, partner: str, level: Level) -> int:
+        return self.next_for(partner, level, Direction.OUTBOUND)
+
+    def next_for(self, partner: str, level: Level, direction: Direction) -> int:
+        with self._engine.begin() as connection:
+            value = _advance(connection, partner, level, direction)
+            if value is not None:
+                return value
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(
+                    insert(counters).values(
+                        partner_id=partner,
+                        direction=direction.value,
+                        level=level.value,
+                        last_value=self._start,
+                    )
+                )
+                return self._start
+        except IntegrityError:
+            # Another process created the counter first: take the next one after its.
+            with self._engine.begin() as connection:
+                value = _advance(connection, partner, level, direction)
+                assert value is not None
+                return value
+
+    def last(self, partner: str, level: Level, direction: Direction = Direction.OUTBOUND) -> int:
+        """The last number handed out (0 when none was)."""
+        with self._engine.connect() as connection:
+            value = connection.execute(
+                select(counters.c.last_value).where(*_key(partner, level, direction))
+            ).scalar()
+        return int(value or 0)
+
+
+def _key(partner: str, level: Level, direction: Direction) -> tuple[ColumnElement[bool], ...]:
+    return (
+        counters.c.partner_id == partner,
+        counters.c.direction == direction.value,
+        counters.c.level == level.value,
+    )
+
+
+def _advance(
+    connection: Connection, partner: str, level: Level, direction: Direction
+) -> int | None:
+    following = case((counters.c.last_value >= MAXIMUM[level], 1), else_=counters.c.last_value + 1)
+    row = connection.execute(
+        update(counters)
+        .where(*_key(partner, level, direction))
+        .values(last_value=following)
+        .returning(counters.c.last_value)
+    ).first()
+    return None if row is None else int(row[0])

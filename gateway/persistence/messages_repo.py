@@ -1,0 +1,159 @@
+"""Messages, their transaction sets and the append-only history of both."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from gateway.domain.tracking import (
+    Direction,
+    IllegalTransition,
+    MessageQuery,
+    MessageRecord,
+    State,
+    TransactionRecord,
+    Transition,
+    can_move,
+)
+from gateway.persistence import rows
+from gateway.persistence.tables import messages, state_transitions, transactions
+
+
+class MessageRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, record: MessageRecord, at: datetime, reason: str | None = None) -> None:
+        """A new message, with the first line of its history."""
+        self._db.execute(insert(messages).values(rows.message_values(record)))
+        self._history(record.id, None, None, record.state, at, reason)
+
+    def get(self, message_id: str) -> MessageRecord | None:
+        row = self._db.execute(select(messages).where(messages.c.id == message_id)).first()
+        return None if row is None else rows.message_record(row._mapping)
+
+    def update(self, record: MessageRecord) -> None:
+        """Save what was learned (envelope, partner, errors); the state moves only by ``move``."""
+        values = rows.message_values(record)
+        del values["state"], values["id"]
+        self._db.execute(update(messages).where(messages.c.id == record.id).values(values))
+
+    def move(
+        self, record: MessageRecord, target: State, at: datetime, reason: str | None = None
+    ) -> None:
+        if not can_move(record.state, target):
+            raise IllegalTransition(f"message {record.id}: {record.state} → {target}")
+        self._db.execute(
+            update(messages).where(messages.c.id == record.id).values(state=target.value)
+        )
+        self._history(record.id, None, record.state, target, at, reason)
+        record.state = target
+
+    def add_transaction(
+        self, record: TransactionRecord, at: datetime, reason: str | None = None
+    ) -> None:
+        self._db.execute(insert(transactions).values(rows.transaction_values(record)))
+        self._history(record.message_id, record.id, None, record.state, at, reason)
+
+    def move_transaction(
+        self, record: TransactionRecord, target: State, at: datetime, reason: str | None = None
+    ) -> None:
+        if not can_move(record.state, target):
+            raise IllegalTransition(f"transaction {record.id}: {record.state} → {target}")
+        self._db.execute(
+            update(transactions).where(transactions.c.id == record.id).values(state=target.value)
+        )
+        self._history(record.message_id, record.id, record.state, target, at, reason)
+        record.state = target
+
+    def update_transaction(self, record: TransactionRecord) -> None:
+        """Save what was learned (document, keys, ERP id); the state moves only by ``move``."""
+        values = rows.transaction_values(record)
+        del values["state"], values["id"]
+        self._db.execute(update(transactions).where(transactions.c.id == record.id).values(values))
+
+    def transactions_of(self, message_id: str) -> list[TransactionRecord]:
+        query = (
+            select(transactions)
+            .where(transactions.c.message_id == message_id)
+            .order_by(transactions.c.position)
+        )
+        return [rows.transaction_record(row._mapping) for row in self._db.execute(query)]
+
+    def transaction_by_key(self, idempotency_key: str) -> TransactionRecord | None:
+        query = select(transactions).where(transactions.c.idempotency_key == idempotency_key)
+        row = self._db.execute(query).first()
+        return None if row is None else rows.transaction_record(row._mapping)
+
+    def history(self, message_id: str) -> list[Transition]:
+        query = (
+            select(state_transitions)
+            .where(state_transitions.c.message_id == message_id)
+            .order_by(state_transitions.c.id)
+        )
+        return [rows.transition(row._mapping) for row in self._db.execute(query)]
+
+    def find(self, query: MessageQuery) -> list[MessageRecord]:
+        statement = select(messages)
+        conditions = []
+        if query.partner_id is not None:
+            conditions.append(messages.c.partner_id == query.partner_id)
+        if query.direction is not None:
+            conditions.append(messages.c.direction == query.direction.value)
+        if query.state is not None:
+            conditions.append(messages.c.state == query.state.value)
+        if query.interchange_control_number is not None:
+            conditions.append(
+                messages.c.interchange_control_number == query.interchange_control_number
+            )
+        if query.received_from is not None:
+            conditions.append(messages.c.received_at >= query.received_from)
+        if query.received_until is not None:
+            conditions.append(messages.c.received_at < query.received_until)
+        if query.business_number is not None:
+            having_number = select(transactions.c.message_id).where(
+                transactions.c.business_number == query.business_number
+            )
+            conditions.append(messages.c.id.in_(having_number))
+        statement = (
+            statement.where(*conditions)
+            .order_by(messages.c.received_at.desc(), messages.c.id)
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        return [rows.message_record(row._mapping) for row in self._db.execute(statement)]
+
+    def outbound_interchange_numbers(self, partner_id: str) -> set[int]:
+        """The interchange control numbers of what we have recorded as sent or queued."""
+        statement = select(messages.c.interchange_control_number).where(
+            messages.c.partner_id == partner_id,
+            messages.c.direction == Direction.OUTBOUND.value,
+        )
+        return {int(value) for (value,) in self._db.execute(statement) if value and value.isdigit()}
+
+    def count_by_state(self, partner_id: str | None = None) -> dict[str, int]:
+        statement = select(messages.c.state, func.count()).group_by(messages.c.state)
+        if partner_id is not None:
+            statement = statement.where(messages.c.partner_id == partner_id)
+        return {state: count for state, count in self._db.execute(statement)}
+
+    def _history(
+        self,
+        message_id: str,
+        transaction_id: str | None,
+        source: State | None,
+        target: State,
+        at: datetime,
+        reason: str | None,
+    ) -> None:
+        self._db.execute(
+            insert(state_transitions).values(
+                message_id=message_id,
+                transaction_id=transaction_id,
+                from_state=source.value if source else None,
+                to_state=target.value,
+                at=at,
+                reason=reason,
+            )
+        )

@@ -1,0 +1,210 @@
+"""The message store's tables (SQLAlchemy Core).
+
+Core tables and explicit row conversion in the repositories, rather than ORM
+classes: the records are small, the queries are few and visible, and the domain
+and profile types stay free of the ORM (STYLE.md habit 1). Alembic migrations
+in ``migrations/versions`` create exactly these; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so migrations can refer to them on every database.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must carry their offset")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Timestamp = UtcDateTime()
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("standard", String(8), nullable=False),
+    # The envelope ids that route an inbound interchange to this partner ("" when
+    # the standard has no qualifier), unique so two profiles can never claim one.
+    Column("sender_qualifier", String(4), nullable=False),
+    Column("sender_id", String(35), nullable=False),
+    Column("receiver_qualifier", String(4), nullable=False),
+    Column("receiver_id", String(35), nullable=False),
+    Column("profile", JSON, nullable=False),
+    Column("profile_sha256", String(64), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    UniqueConstraint(
+        "standard",
+        "sender_qualifier",
+        "sender_id",
+        "receiver_qualifier",
+        "receiver_id",
+        name="uq_partners_envelope",
+    ),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("direction", String(8), nullable=False),
+    Column("transport", String(8), nullable=False),
+    Column("transport_message_id", String(998)),  # AS2 Message-ID, SFTP path, API request id
+    Column("partner_id", String(64), ForeignKey("partners.id")),
+    Column("raw_sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("received_at", Timestamp, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("standard", String(8)),
+    Column("sender_qualifier", String(4)),
+    Column("sender_id", String(35)),
+    Column("receiver_qualifier", String(4)),
+    Column("receiver_id", String(35)),
+    Column("interchange_control_number", String(14)),
+    Column("test_indicator", Boolean),
+    Column("duplicate_of", String(36), ForeignKey("messages.id")),
+    Column("in_reply_to", String(36), ForeignKey("messages.id")),  # an ack → what it answers
+    Column("document_type", String(8)),  # 997, 999, TA1, CONTRL, 850, ORDERS…
+    Column("error_code", String(80)),
+    Column("error_message", Text),
+    Index(None, "transport", "transport_message_id"),
+    Index(None, "partner_id", "received_at"),
+    Index(None, "interchange_control_number"),
+    Index(None, "state"),
+)
+
+transactions = Table(
+    "transactions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("message_id", String(36), ForeignKey("messages.id"), nullable=False),
+    Column("position", Integer, nullable=False),  # order within the message
+    Column("partner_id", String(64), ForeignKey("partners.id")),
+    Column("direction", String(8), nullable=False),
+    Column("standard", String(8), nullable=False),
+    Column("interchange_control_number", String(14), nullable=False),
+    Column("functional_id", String(6)),
+    Column("group_control_number", String(14)),
+    Column("transaction_set", String(6), nullable=False),
+    Column("set_control_number", String(14), nullable=False),
+    Column("version", String(12)),
+    Column("status", String(24), nullable=False),  # accepted | accepted_with_errors | rejected
+    Column("state", String(16), nullable=False),
+    Column("kind", String(24)),  # canonical kind once mapped
+    Column("business_number", String(80)),  # PO, ASN or invoice number
+    Column("idempotency_key", String(64), unique=True),
+    Column("document_id", String(36)),
+    Column("document", JSON),  # the canonical document (contract v1)
+    Column("erp_document_id", String(120)),
+    Column("created_at", Timestamp, nullable=False),
+    Index(None, "message_id"),
+    Index(None, "business_number"),
+    Index(None, "partner_id", "transaction_set"),
+)
+
+# Append-only: the migration adds triggers that refuse UPDATE and DELETE.
+state_transitions = Table(
+    "state_transitions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(36), ForeignKey("messages.id"), nullable=False),
+    Column("transaction_id", String(36), ForeignKey("transactions.id")),
+    Column("from_state", String(16)),
+    Column("to_state", String(16), nullable=False),
+    Column("at", Timestamp, nullable=False),
+    Column("reason", Text),
+    Index(None, "message_id"),
+)
+
+# One row per inbound interchange control number per sender → receiver: the
+# unique constraint is what makes duplicate detection safe under concurrency.
+inbound_interchanges = Table(
+    "inbound_interchanges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("partner_id", String(64), ForeignKey("partners.id")),
+    Column("standard", String(8), nullable=False),
+    Column("sender_qualifier", String(4), nullable=False),
+    Column("sender_id", String(35), nullable=False),
+    Column("receiver_qualifier", String(4), nullable=False),
+    Column("receiver_id", String(35), nullable=False),
+    Column("control_number", String(14), nullable=False),
+    Column("message_id", String(36), ForeignKey("messages.id"), nullable=False),
+    Column("received_at", Timestamp, nullable=False),
+    UniqueConstraint(
+        "standard",
+        "sender_qualifier",
+        "sender_id",
+        "receiver_qualifier",
+        "receiver_id",
+        "control_number",
+        name="uq_inbound_interchanges_key",
+    ),
+)
+
+control_counters = Table(
+    "control_counters",
+    metadata,
+    Column("partner_id", String(64), primary_key=True),
+    Column("direction", String(8), primary_key=True),
+    Column("level", String(16), primary_key=True),
+    Column("last_value", BigInteger, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("prefix", String(16), nullable=False),  # shown in lists; the key itself never is
+    Column("key_sha256", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("partner_id", String(64), ForeignKey("partners.id")),
+    Column("created_at", Timestamp, nullable=False),
+    Column("revoked_at", Timestamp),
+)

@@ -1,0 +1,62 @@
+"""One database transaction with the repositories that work inside it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, Transaction
+
+from gateway.persistence.api_keys_repo import ApiKeyRepository
+from gateway.persistence.interchanges_repo import InboundInterchangeRepository
+from gateway.persistence.messages_repo import MessageRepository
+from gateway.persistence.partners_repo import PartnerRepository
+
+
+class SqlUnitOfWork:
+    """``with uow: …; uow.commit()`` — leaving the block without commit rolls back.
+
+    On SQLite a unit of work holds the database's write lock from its start (BEGIN
+    IMMEDIATE): open no other connection while it is open (the control-number
+    allocator is one), or it waits for itself.
+    """
+
+    messages: MessageRepository
+    partners: PartnerRepository
+    interchanges: InboundInterchangeRepository
+    api_keys: ApiKeyRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._transaction: Transaction | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._connection = self._engine.connect()
+        self._transaction = self._connection.begin()
+        self.messages = MessageRepository(self._connection)
+        self.partners = PartnerRepository(self._connection)
+        self.interchanges = InboundInterchangeRepository(self._connection)
+        self.api_keys = ApiKeyRepository(self._connection)
+        return self
+
+    def commit(self) -> None:
+        assert self._connection is not None and self._transaction is not None
+        self._transaction.commit()
+        self._transaction = self._connection.begin()
+
+    def rollback(self) -> None:
+        assert self._connection is not None and self._transaction is not None
+        self._transaction.rollback()
+        self._transaction = self._connection.begin()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self._connection is not None
+        if self._transaction is not None and self._transaction.is_active:
+            self._transaction.rollback()
+        self._connection.close()
+        self._connection = None

@@ -1,0 +1,343 @@
+"""Inbound intake: keep the raw bytes, then find the partner, refuse duplicates,
+validate, acknowledge and map (SPEC §1: raw first, duplicates, states).
+
+``receive`` is what a transport calls while the sender waits: it returns once
+the bytes are durable and the message is recorded, so the transport may answer
+(HTTP 2xx, MDN, SFTP close). ``process`` does the rest and may run later, in a
+worker; running it again for a message it already processed changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import BinaryIO
+
+from edi_maps.acknowledgements import Acknowledgement
+from edi_maps.errors import EdiError
+from edi_maps.peek import EnvelopeSummary, first_envelope
+from edi_maps.translate import Translation, translate
+from gateway.canonical import CanonicalDocument
+from gateway.domain.control_numbers import Level
+from gateway.domain.errors import GatewayError
+from gateway.domain.payloads import PayloadTooLarge
+from gateway.domain.tracking import (
+    Direction,
+    EnvelopeParty,
+    InterchangeSighting,
+    MessageRecord,
+    State,
+    TransactionRecord,
+    Transport,
+    can_move,
+)
+from gateway.ports import Clock, ControlNumberAllocator, PayloadStore, StoredPartner, UnitOfWork
+from gateway.profiles.model import PartnerProfile
+from gateway.services.edi_options import translate_options
+from gateway.services.errors import (
+    MessageNotFound,
+    NotReplayable,
+    PartnerMismatch,
+    PartnerSuspended,
+    UnknownPartner,
+)
+from gateway.services.transactions import record_transactions
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """How a message arrived. ``partner_id`` is who the transport authenticated (a
+    partner's API key, SFTP account or AS2 id), None when it authenticates nobody."""
+
+    transport: Transport
+    transport_message_id: str | None = None
+    partner_id: str | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    message: MessageRecord
+    transactions: list[TransactionRecord] = field(default_factory=list)
+    acknowledgements: list[MessageRecord] = field(default_factory=list)
+    documents: list[CanonicalDocument] = field(default_factory=list)
+
+
+class PartnerNumbers:
+    """The allocator, keyed by the partner's profile id whatever key the EDI layer uses."""
+
+    def __init__(self, numbers: ControlNumberAllocator, partner_id: str) -> None:
+        self._numbers = numbers
+        self._partner_id = partner_id
+
+    def next(self, partner: str, level: Level) -> int:
+        return self._numbers.next(self._partner_id, level)
+
+
+class Intake:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        payloads: PayloadStore,
+        numbers: ControlNumberAllocator,
+        clock: Clock,
+        *,
+        max_bytes: int | None = None,
+    ) -> None:
+        self._uow = unit_of_work
+        self._payloads = payloads
+        self._numbers = numbers
+        self._clock = clock
+        self._max_bytes = max_bytes
+
+    def receive(self, source: bytes | BinaryIO, submission: Submission) -> MessageRecord:
+        """Store the raw bytes durably, then record the message as received.
+
+        Raises:
+            PayloadTooLarge: past the size limit; nothing is kept.
+        """
+        if isinstance(source, bytes | bytearray):
+            if self._max_bytes is not None and len(source) > self._max_bytes:
+                raise PayloadTooLarge(f"payload larger than {self._max_bytes} bytes")
+            stored = self._payloads.put(bytes(source))
+        else:
+            stored = self._payloads.put_stream(source, max_bytes=self._max_bytes)
+        now = self._clock.now()
+        record = MessageRecord(
+            id=str(uuid.uuid4()),
+            direction=Direction.INBOUND,
+            transport=submission.transport,
+            raw_sha256=stored.sha256,
+            size=stored.size,
+            received_at=now,
+            transport_message_id=submission.transport_message_id,
+            partner_id=submission.partner_id,
+        )
+        with self._uow() as uow:
+            uow.messages.add(record, now, f"received over {submission.transport}")
+            uow.commit()
+        return record
+
+    def process(self, message_id: str) -> Outcome:
+        """Identify, validate, acknowledge and map a received message.
+
+        Three short transactions, none held while translating (control numbers are
+        allocated meanwhile, in transactions of their own): identify the partner
+        and claim the interchange control number; translate; record the results.
+        A message left ``parsed`` by a crash is picked up again from the start.
+        """
+        with self._uow() as uow:
+            message = uow.messages.get(message_id)
+            if message is None:
+                raise MessageNotFound(f"no message {message_id}")
+            if message.state not in (State.RECEIVED, State.PARSED):
+                return Outcome(message, uow.messages.transactions_of(message_id))
+            step = self._identify(uow, message)
+            uow.commit()
+        if isinstance(step, Outcome):
+            return step
+        profile, data, earlier = step
+        translation = translate(
+            io.BytesIO(data),
+            numbers=PartnerNumbers(self._numbers, profile.id),
+            clock=self._clock,
+            options=translate_options(profile),
+        )
+        with self._uow() as uow:
+            current = uow.messages.get(message_id)
+            assert current is not None
+            if earlier is not None:
+                outcome = Outcome(current)
+                if profile.duplicates.acknowledge:
+                    acks = translation.acknowledgements
+                    outcome.acknowledgements = self._acknowledge(uow, current, acks)
+            elif current.state is State.PARSED:
+                outcome = self._record(uow, current, profile, translation)
+            else:  # another worker finished it meanwhile
+                outcome = Outcome(current, uow.messages.transactions_of(message_id))
+            uow.commit()
+            return outcome
+
+    def replay(self, message_id: str, reason: str) -> Outcome:
+        """Process a failed, rejected or dead-lettered inbound message again from its
+        stored raw bytes, with the current profiles and maps.
+
+        Raises:
+            MessageNotFound: no such inbound message.
+            NotReplayable: the message is not in a state that replay can restart.
+        """
+        with self._uow() as uow:
+            message = uow.messages.get(message_id)
+            if message is None or message.direction is not Direction.INBOUND:
+                raise MessageNotFound(f"no inbound message {message_id}")
+            if not can_move(message.state, State.RECEIVED):
+                raise NotReplayable(f"message {message_id} is {message.state}; nothing to replay")
+            message.error_code = message.error_message = None
+            uow.messages.update(message)
+            uow.messages.move(message, State.RECEIVED, self._clock.now(), f"replay: {reason}")
+            uow.commit()
+        return self.process(message_id)
+
+    def _identify(
+        self, uow: UnitOfWork, message: MessageRecord
+    ) -> Outcome | tuple[PartnerProfile, bytes, str | None]:
+        """The partner and the duplicate check; an Outcome when the message stops here
+        (refused), else what translation needs (and the earlier message if a duplicate)."""
+        data = self._payloads.get(message.raw_sha256)
+        try:
+            envelope = first_envelope(data)
+        except EdiError as error:
+            return self._refuse(uow, message, error)
+        _note_envelope(message, envelope)
+        try:
+            partner = self._partner(uow, message, envelope)
+        except GatewayError as error:
+            return self._refuse(uow, message, error)
+        profile = partner.profile
+        message.partner_id = profile.id
+        uow.messages.update(message)
+        earlier = uow.interchanges.register(
+            _sighting(profile, envelope, message), timedelta(days=profile.duplicates.window_days)
+        )
+        now = self._clock.now()
+        if earlier is not None:
+            message.duplicate_of = earlier
+            uow.messages.update(message)
+            reason = (
+                f"interchange {message.interchange_control_number} was already received "
+                f"(message {earlier}) within {profile.duplicates.window_days} days"
+            )
+            uow.messages.move(message, State.DUPLICATE, now, reason)
+            if not profile.duplicates.acknowledge:
+                return Outcome(message)
+        elif message.state is State.RECEIVED:
+            uow.messages.move(message, State.PARSED, now, f"partner {profile.id}")
+        return profile, data, earlier
+
+    def _record(
+        self,
+        uow: UnitOfWork,
+        message: MessageRecord,
+        profile: PartnerProfile,
+        translation: Translation,
+    ) -> Outcome:
+        now = self._clock.now()
+        outcome = Outcome(message)
+        outcome.transactions = record_transactions(uow, message, profile, translation, now)
+        rejected = not translation.result.interchanges or all(
+            interchange.status.value == "rejected"
+            for interchange in translation.result.interchanges
+        )
+        if rejected:
+            message.error_code = "edi.rejected"
+            message.error_message = "every interchange was rejected"
+            uow.messages.update(message)
+            uow.messages.move(message, State.REJECTED, now, "the interchange was rejected")
+        else:
+            uow.messages.move(message, State.VALIDATED, now, _summary(outcome.transactions))
+        outcome.acknowledgements = self._acknowledge(uow, message, translation.acknowledgements)
+        if not rejected:
+            if outcome.acknowledgements:
+                kinds = ", ".join(ack.document_type or "" for ack in outcome.acknowledgements)
+                uow.messages.move(message, State.ACKNOWLEDGED, now, f"answered with {kinds}")
+            mapped = [item for item in outcome.transactions if item.state is State.MAPPED]
+            if mapped:
+                uow.messages.move(message, State.MAPPED, now, f"{len(mapped)} document(s)")
+            outcome.documents = translation.documents
+        return outcome
+
+    def _partner(
+        self, uow: UnitOfWork, message: MessageRecord, envelope: EnvelopeSummary
+    ) -> StoredPartner:
+        sender = EnvelopeParty(envelope.sender_qualifier, envelope.sender_id)
+        receiver = EnvelopeParty(envelope.receiver_qualifier, envelope.receiver_id)
+        partner = uow.partners.by_envelope(envelope.standard.value, sender, receiver)
+        if partner is None:
+            known = [p.profile.id for p in uow.partners.by_sender(envelope.standard.value, sender)]
+            hint = (
+                f"; profile {', '.join(known)} names this sender with another receiver or is "
+                "inactive"
+                if known
+                else ""
+            )
+            raise UnknownPartner(
+                f"unknown sender {_party(sender)} → {_party(receiver)} "
+                f"({envelope.standard.value}){hint}"
+            )
+        if message.partner_id is not None and message.partner_id != partner.profile.id:
+            raise PartnerMismatch(
+                f"the envelope names partner {partner.profile.id}, but the message was sent "
+                f"with the credentials of {message.partner_id}"
+            )
+        if partner.profile.status == "suspended":
+            raise PartnerSuspended(f"partner {partner.profile.id} is suspended")
+        return partner
+
+    def _refuse(self, uow: UnitOfWork, message: MessageRecord, error: GatewayError) -> Outcome:
+        message.error_code, message.error_message = error.code, error.message
+        uow.messages.update(message)
+        uow.messages.move(message, State.REJECTED, self._clock.now(), error.message)
+        return Outcome(message)
+
+    def _acknowledge(
+        self, uow: UnitOfWork, message: MessageRecord, acks: list[Acknowledgement]
+    ) -> list[MessageRecord]:
+        """Keep each acknowledgement as an outbound message, queued for the transport."""
+        records = []
+        for ack in acks:
+            stored = self._payloads.put(ack.edi.encode("latin-1"))
+            now = self._clock.now()
+            record = MessageRecord(
+                id=str(uuid.uuid4()),
+                direction=Direction.OUTBOUND,
+                transport=message.transport,
+                raw_sha256=stored.sha256,
+                size=stored.size,
+                received_at=now,
+                state=State.QUEUED,
+                partner_id=message.partner_id,
+                standard=message.standard,
+                sender=message.receiver,
+                receiver=message.sender,
+                interchange_control_number=str(ack.interchange_control_number),
+                in_reply_to=message.id,
+                document_type=ack.type,
+            )
+            uow.messages.add(record, now, f"{ack.type} for message {message.id}")
+            records.append(record)
+        return records
+
+
+def _note_envelope(message: MessageRecord, envelope: EnvelopeSummary) -> None:
+    message.standard = envelope.standard.value
+    message.sender = EnvelopeParty(envelope.sender_qualifier, envelope.sender_id)
+    message.receiver = EnvelopeParty(envelope.receiver_qualifier, envelope.receiver_id)
+    message.interchange_control_number = envelope.control_number[:14]
+    message.test_indicator = envelope.test
+
+
+def _sighting(
+    profile: PartnerProfile, envelope: EnvelopeSummary, message: MessageRecord
+) -> InterchangeSighting:
+    return InterchangeSighting(
+        partner_id=profile.id,
+        standard=envelope.standard.value,
+        sender=EnvelopeParty(envelope.sender_qualifier, envelope.sender_id),
+        receiver=EnvelopeParty(envelope.receiver_qualifier, envelope.receiver_id),
+        control_number=envelope.control_number[:14],
+        message_id=message.id,
+        received_at=message.received_at,
+    )
+
+
+def _party(party: EnvelopeParty) -> str:
+    return f"{party.qualifier}:{party.id}" if party.qualifier else party.id
+
+
+def _summary(transactions: list[TransactionRecord]) -> str:
+    counts: dict[str, int] = {}
+    for item in transactions:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    return ", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "no sets"

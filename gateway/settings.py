@@ -1,0 +1,71 @@
+"""One settings object, read from the environment once (STYLE.md habit 3).
+
+With nothing set, the gateway runs embedded: SQLite and payload files under
+``./data`` and an in-process broker, so the demo works on a bare machine.
+``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite in data_dir when unset"
+    )
+    payload_dir: Path | None = Field(
+        default=None, description="where raw payloads are kept; data_dir/payloads when unset"
+    )
+    broker_url: str = "memory://"
+    # Larger uploads are refused before they are read in full (HTTP 413).
+    max_upload_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return _sqlalchemy_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'crossdock.db').resolve()}"
+
+    @property
+    def effective_payload_dir(self) -> Path:
+        return self.payload_dir if self.payload_dir is not None else self.data_dir / "payloads"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        for name, key in _ENVIRONMENT.items():
+            if env.get(name):
+                values[key] = env[name]
+        return cls.model_validate(values)
+
+
+_ENVIRONMENT = {
+    "CROSSDOCK_DATA_DIR": "data_dir",
+    "DATABASE_URL": "database_url",
+    "CROSSDOCK_PAYLOAD_DIR": "payload_dir",
+    "CELERY_BROKER_URL": "broker_url",
+    "CROSSDOCK_MAX_UPLOAD_BYTES": "max_upload_bytes",
+}
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """``postgresql://`` (what operators write) means psycopg 3, the driver we ship."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings; tests build their own ``Settings`` instead."""
+    return Settings.from_env()
