@@ -10,10 +10,12 @@ supplier.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
 
+from demo.store_tour import tour
 from edi_maps.edifact.results import EdifactGroup, EdifactInterchange
 from edi_maps.translate import Translation, translate
 from edi_maps.x12.results import InterchangeResult, SetResult
@@ -40,6 +42,8 @@ def main(argv: list[str]) -> int:
         with path.open("rb") as source:
             translation = translate(source, numbers=services.numbers, clock=services.clock)
         _show(path, translation)
+    if not argv:
+        tour(Path(os.environ.get("CROSSDOCK_DEMO_DIR", "data/demo")))
     return 0
 
 

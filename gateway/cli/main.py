@@ -10,18 +10,20 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gateway.cli import render_cmd, translate_cmd
+from gateway.cli import messages_cmd, partners_cmd, render_cmd, translate_cmd
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crossdock",
-        description="Crossdock EDI gateway: translate, validate, acknowledge and render X12 "
-        "(EDIFACT to come).",
+        description="Crossdock EDI gateway: translate, validate, acknowledge and render X12 and "
+        "EDIFACT; receive files into the message store; manage partner profiles.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     translate_cmd.add_commands(commands)
     render_cmd.add_commands(commands)
+    messages_cmd.add_commands(commands)
+    partners_cmd.add_commands(commands)
     return parser
 
 

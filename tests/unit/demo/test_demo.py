@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from demo.run import main
 
 
 def test_demo_shows_acceptances_rejections_and_the_acks_sent_back(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CROSSDOCK_DEMO_DIR", str(tmp_path / "demo"))
     assert main([]) == 0
     out = capsys.readouterr().out
     assert "acme_supply_day1.x12" in out and "acme_supply_day2_with_errors.x12" in out
@@ -33,3 +36,10 @@ def test_demo_shows_acceptances_rejections_and_the_acks_sent_back(
     assert "nordfrost_desadv_d96a.edi" in out and "DESADV #1 — accepted" in out
     assert "DESADV #1 → ship_notice: ASN DES-88120 shipped 2026-12-04 by DHLG: 1 pack" in out
     assert "UCM+1+DESADV:D:96A:UN:EAN005+7'" in out
+    # the store tour: profiles from YAML, states, a duplicate and an unknown sender
+    assert "partner profile acme-supply: created" in out
+    assert "acme_supply_day1.x12 (sent again)      acme-supply  000000101   duplicate" in out
+    assert "reason: unknown sender ZZ:UNKNOWNCO → ZZ:CROSSDOCK (x12)" in out
+    assert "855 #0002: rejected" in out and "810 #0001: mapped INV-55120" in out
+    assert "validated → acknowledged answered with TA1, 997" in out
+    assert (tmp_path / "demo" / "crossdock.db").exists()
