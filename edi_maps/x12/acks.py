@@ -37,11 +37,12 @@ class AckPolicy:
 
     Attributes:
         functional: "auto" sends a 999 for groups of 005010 and later, else a 997.
-        ta1: "auto" sends one when the ISA asks (ISA14=1) or the envelope is bad.
+        ta1: "auto" sends one when the ISA asks (ISA14=1) or the envelope is bad;
+            "on_error" only when the envelope is bad, whatever ISA14 says.
     """
 
     functional: Literal["auto", "997", "999", "none"] = "auto"
-    ta1: Literal["auto", "always", "never"] = "auto"
+    ta1: Literal["auto", "always", "on_error", "never"] = "auto"
 
 
 class AckBuilder:
@@ -82,6 +83,8 @@ class AckBuilder:
             return False
         if self.policy.ta1 == "always":
             return True
+        if self.policy.ta1 == "on_error":
+            return inbound.status is Status.REJECTED or bool(inbound.errors)
         return inbound.ack_requested or inbound.status is Status.REJECTED
 
     def _kind(self, group: GroupResult) -> Literal["997", "999"]:

@@ -28,7 +28,9 @@ class RenderOptions:
 
     Attributes:
         version: GS08, e.g. "004010" or "005010"; ISA12 follows from it.
-        sender / receiver: (ISA qualifier, id); the ids are also GS02/GS03.
+        sender / receiver: (ISA qualifier, id); the ids are also GS02/GS03 unless
+            group_sender / group_receiver say otherwise (partners often use other
+            application codes in the GS than in the ISA).
         usage: ISA15, P (production) or T (test).
     """
 
@@ -39,9 +41,17 @@ class RenderOptions:
     usage: str = "P"
     ack_requested: bool = False
     line_break: str = "\n"
+    group_sender: str | None = None
+    group_receiver: str | None = None
 
     def __post_init__(self) -> None:
         problems = [text for _, text in self.delimiters.problems()]
+        for label, code in (("group sender", self.group_sender),
+                            ("group receiver", self.group_receiver)):  # fmt: skip
+            if code is not None and not 2 <= len(code) <= 15:
+                problems.append(f"{label} {code!r} needs 2 to 15 characters (GS02/GS03)")
+            if code is not None and self.delimiters.as_set() & set(code):
+                problems.append(f"{label} {code!r} contains a delimiter")
         if not (len(self.version) == 6 and self.version.isdigit()):
             problems.append(f"version {self.version!r} is not six digits (GS08, e.g. 004010)")
         for label, (qualifier, identifier) in (("sender", self.sender),
@@ -104,7 +114,9 @@ def render_x12(
     for functional_id, (x12_map, members) in groups.items():
         group_number = numbers.next(partner, Level.GROUP)
         date = now.strftime("%Y%m%d" if options.version[:6] >= "004010" else "%y%m%d")
-        parts.append(writer.segment("GS", functional_id, options.sender[1], options.receiver[1],
+        parts.append(writer.segment("GS", functional_id,
+                                    options.group_sender or options.sender[1],
+                                    options.group_receiver or options.receiver[1],
                                     date, now.strftime("%H%M"), str(group_number), "X",
                                     options.version))  # fmt: skip
         for document in members:

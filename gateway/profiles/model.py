@@ -148,9 +148,11 @@ class AckPolicy(BaseModel):
     model_config = _CONFIG
 
     functional: Literal["auto", "997", "999", "contrl", "none"] = "auto"
-    """Functional ack we send for inbound groups; auto: 997 for X12, CONTRL for EDIFACT."""
-    ta1: Literal["auto", "always", "never"] = "auto"
-    """X12 TA1; auto: when ISA14 asks for one or the interchange envelope is bad."""
+    """Functional ack we send for inbound groups; auto: 997 for X12 (999 for groups of
+    005010 and later), CONTRL for EDIFACT."""
+    ta1: Literal["auto", "always", "on_error", "never"] = "auto"
+    """X12 TA1; auto: when ISA14 asks for one or the interchange envelope is bad;
+    on_error: only when the envelope is bad, whatever ISA14 says."""
     contrl: Literal["always", "auto", "never"] = "always"
     """EDIFACT CONTRL; auto: when UNB 0031 asks for one or the interchange is rejected."""
     expect_within_minutes: Annotated[int, Field(gt=0)] | None = 60

@@ -56,7 +56,8 @@ def x12_render_options(profile: PartnerProfile) -> X12RenderOptions:
         receiver=(ids.partner.qualifier or "ZZ", ids.partner.id),
         delimiters=delimiters,
         usage=profile.usage,
-        ack_requested=profile.acks.ta1 == "always",
+        group_sender=profile.group.ours if profile.group else None,
+        group_receiver=profile.group.partner if profile.group else None,
     )
 
 

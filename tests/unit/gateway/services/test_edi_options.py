@@ -65,6 +65,13 @@ def test_ack_policy_chooses_999_and_suppresses_ta1() -> None:
     ]
 
 
+def test_ta1_on_error_ignores_isa14_but_answers_a_bad_envelope() -> None:
+    assert b"*1*P*" in DAY1  # ISA14 asks for a TA1
+    assert [a.type for a in _translate(DAY1, acks={"ta1": "on_error"}).acknowledgements] == ["997"]
+    bad = DAY1.replace(b"IEA*3*000000101", b"IEA*3*000000999")
+    assert "TA1" in [a.type for a in _translate(bad, acks={"ta1": "on_error"}).acknowledgements]
+
+
 def test_strict_partners_get_sets_we_cannot_validate_rejected() -> None:
     unknown = DAY1.replace(b"ST*855*0001", b"ST*830*0001")
     lenient = _translate(unknown)
@@ -95,7 +102,15 @@ def test_x12_render_uses_the_partner_ids_delimiters_version_and_usage() -> None:
         "ZZ", "CROSSDOCK", "ZZ", "ACMESUPPLY"
     )  # fmt: skip
     assert fields[12] == "00501" and fields[15] == "T" and fields[16] == "}"
-    assert "|005010X" in edi or "|005010\n" in edi
+    gs = edi.split("\n")[1].split("|")
+    assert (gs[2], gs[3]) == ("CROSSDOCK", "ACMESUPPLY")  # the profile's group ids
+    assert gs[8] == "005010"
+    other_codes = acme(group={"partner": "ACME-APP", "ours": "CD-APP"})
+    edi = render_x12(
+        [as_document(ORDER)], x12_render_options(other_codes), InMemoryControlNumbers(),
+        FixedClock(),
+    )  # fmt: skip
+    assert edi.split("\n")[1].split("*")[2:4] == ["CD-APP", "ACME-APP"]
 
 
 def test_edifact_render_uses_the_partner_ids_syntax_and_directory() -> None:
