@@ -60,7 +60,9 @@ class StoredPartner:
 
 
 class PartnerDirectory(Protocol):
-    def save(self, profile: PartnerProfile, at: datetime) -> Change: ...
+    def save(
+        self, profile: PartnerProfile, at: datetime, *, create_only: bool = False
+    ) -> Change: ...
 
     def get(self, partner_id: str) -> StoredPartner | None: ...
 

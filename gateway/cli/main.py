@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gateway.cli import messages_cmd, partners_cmd, render_cmd, translate_cmd
+from gateway.cli import keys_cmd, messages_cmd, partners_cmd, render_cmd, translate_cmd
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     render_cmd.add_commands(commands)
     messages_cmd.add_commands(commands)
     partners_cmd.add_commands(commands)
+    keys_cmd.add_commands(commands)
     return parser
 
 

@@ -7,11 +7,13 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, Executable, RowMapping, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from gateway.domain.tracking import EnvelopeParty
 from gateway.persistence.tables import partners
 from gateway.ports import Change, StoredPartner
+from gateway.profiles.errors import PartnerExists
 from gateway.profiles.model import PartnerProfile
 
 
@@ -24,26 +26,37 @@ class PartnerRepository:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
 
-    def save(self, profile: PartnerProfile, at: datetime) -> Change:
-        """Create or replace a profile; saving the same profile again changes nothing."""
+    def save(self, profile: PartnerProfile, at: datetime, *, create_only: bool = False) -> Change:
+        """Create or replace a profile; saving the same profile again changes nothing.
+
+        Raises:
+            PartnerExists: ``create_only`` and the id exists, or another partner holds
+                the envelope ids (also when a concurrent save got there first).
+        """
         digest = profile_digest(profile)
         current = self._db.execute(
             select(partners.c.profile_sha256, partners.c.active).where(partners.c.id == profile.id)
         ).first()
+        if current is not None and create_only:
+            hint = "" if current.active else " (deactivated)"
+            raise PartnerExists(f"partner {profile.id} exists{hint}; replace its profile instead")
+        if current is not None and current.profile_sha256 == digest and current.active:
+            return "unchanged"
         values = _columns(profile) | {"profile_sha256": digest, "updated_at": at}
         if current is None:
-            self._db.execute(
-                insert(partners).values(
-                    values | {"id": profile.id, "created_at": at, "active": True}
-                )
-            )
-            return "created"
-        if current.profile_sha256 == digest and current.active:
-            return "unchanged"
-        self._db.execute(
-            update(partners).where(partners.c.id == profile.id).values(values | {"active": True})
-        )
-        return "updated"
+            values |= {"id": profile.id, "created_at": at, "active": True}
+            statement: Executable = insert(partners).values(values)
+        else:
+            values["active"] = True
+            statement = update(partners).where(partners.c.id == profile.id).values(values)
+        try:
+            with self._db.begin_nested():
+                self._db.execute(statement)
+        except IntegrityError as error:
+            raise PartnerExists(
+                f"partner {profile.id} or its envelope ids were saved by someone else meanwhile"
+            ) from error
+        return "created" if current is None else "updated"
 
     def get(self, partner_id: str) -> StoredPartner | None:
         row = self._db.execute(select(partners).where(partners.c.id == partner_id)).first()

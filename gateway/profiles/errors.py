@@ -89,3 +89,9 @@ def clean_message(message: str) -> str:
         if message.startswith(prefix):
             return message[len(prefix) :]
     return message
+
+
+class PartnerExists(PermanentError):
+    """A new profile's id, or its envelope ids, already belong to a stored partner."""
+
+    code = "partners.exists"

@@ -10,7 +10,11 @@ from gateway.profiles.model import PartnerProfile
 
 
 def import_profiles(
-    unit_of_work: Callable[[], UnitOfWork], clock: Clock, profiles: Sequence[PartnerProfile]
+    unit_of_work: Callable[[], UnitOfWork],
+    clock: Clock,
+    profiles: Sequence[PartnerProfile],
+    *,
+    create_only: bool = False,
 ) -> dict[str, Change]:
     """Save every profile in one transaction: all of them or, on any error, none.
 
@@ -19,6 +23,8 @@ def import_profiles(
     Raises:
         ProfileError: two profiles (or a profile and a stored one) claim the same
             envelope ids; nothing was saved.
+        PartnerExists: ``create_only`` and a profile's id is taken (or a concurrent
+            save took it or its envelope ids first); nothing was saved.
     """
     changes: dict[str, Change] = {}
     with unit_of_work() as uow:
@@ -27,7 +33,7 @@ def import_profiles(
         if problems:
             raise ProfileError(problems)
         for profile in profiles:
-            changes[profile.id] = uow.partners.save(profile, now)
+            changes[profile.id] = uow.partners.save(profile, now, create_only=create_only)
         uow.commit()
     return changes
 

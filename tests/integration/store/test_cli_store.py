@@ -114,3 +114,24 @@ def test_gaps_report_missing_control_numbers(
         "inbound": [{"first_missing": 102, "last_missing": 103}],
         "outbound": [],  # every number we allocated went on a TA1 or 997
     }
+
+
+def test_the_first_admin_key_comes_from_the_command_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashlib
+    import sqlite3
+
+    assert main(["keys", "create", "--name", "ops lead", "--role", "admin"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    key_id, secret = out[0].split()[1], out[1]
+    assert secret.startswith("cdk_") and len(secret) > 40
+    with sqlite3.connect(data_dir / "crossdock.db") as db:
+        stored = db.execute("SELECT key_sha256, prefix FROM api_keys").fetchall()
+    assert stored == [(hashlib.sha256(secret.encode()).hexdigest(), secret[:12])]
+    assert main(["keys", "create", "--name", "x", "--role", "partner"]) == 2
+    assert "a partner key names its partner" in capsys.readouterr().err
+    assert main(["keys", "revoke", key_id]) == 0
+    assert main(["keys", "revoke", key_id]) == 1
+    assert main(["keys", "list"]) == 0
+    assert "revoked" in capsys.readouterr().out

@@ -1,0 +1,83 @@
+"""The FastAPI application: routers, the error handler and OpenAPI ids, nothing else.
+
+``create_app(gw)`` serves a gateway the caller wired (tests, embedding); without one
+the app wires its own from ``get_settings()`` when it starts, never at import time
+(STYLE.md habit 3), so ``uvicorn --factory gateway.api.app:create_app`` works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from gateway.api.errors import (
+    documented,
+    gateway_error_response,
+    request_validation_response,
+)
+from gateway.api.routes import health, keys, messages, partners
+from gateway.bootstrap import Gateway
+from gateway.bootstrap import gateway as build_gateway
+from gateway.domain.errors import GatewayError
+from gateway.settings import get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def operation_id(route: APIRoute) -> str:
+    """``<tag>-<function name>`` (``partners-create_partner``): stable across releases
+    because it ignores path and method, so generated clients keep their method names."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(gw: Gateway | None = None) -> FastAPI:
+    """The API over ``gw``, or over a gateway built from the settings at startup.
+
+    Args:
+        gw: A wired gateway; its owner disposes of it. None: the app builds one
+            when it starts and disposes of its engine when it stops.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if gw is not None:
+            yield
+            return
+        # Migrating and connecting block; keep them off the event loop.
+        built = await run_in_threadpool(build_gateway, get_settings())
+        app.state.gateway = built
+        try:
+            yield
+        finally:
+            built.engine.dispose()
+
+    app = FastAPI(
+        title="Crossdock",
+        version=_version(),
+        summary="EDI gateway: X12 and EDIFACT in, canonical documents out",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    if gw is not None:
+        app.state.gateway = gw
+    app.add_exception_handler(GatewayError, gateway_error_response)
+    app.add_exception_handler(RequestValidationError, request_validation_response)
+    app.include_router(health.router)
+    for router in (partners.router, messages.router, keys.router):
+        app.include_router(router, prefix=API_PREFIX, responses=documented(401, 422))
+    return app
+
+
+def _version() -> str:
+    try:
+        return version("crossdock")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.1.0"
