@@ -51,7 +51,11 @@ def nordfrost(**changes: Any) -> PartnerProfile:
 
 
 def for_sender(
-    standard: str, sender: tuple[str, str], receiver: tuple[str, str], partner_id: str
+    standard: str,
+    sender: tuple[str, str],
+    receiver: tuple[str, str],
+    partner_id: str,
+    group: tuple[str | None, str | None] = (None, None),
 ) -> PartnerProfile:
     """A permissive profile for any sample's sender (the corpus test)."""
     x12 = standard == "x12"
@@ -65,7 +69,7 @@ def for_sender(
                 "partner": {"qualifier": sender[0] or None, "id": sender[1]},
                 "ours": {"qualifier": receiver[0] or None, "id": receiver[1]},
             },
-            **({"group": {"partner": "ANY", "ours": "ANY"}} if x12 else {}),
+            **({"group": {"partner": group[0] or "ANY", "ours": group[1] or "ANY"}} if x12 else {}),
             **({} if x12 else {"acks": {"functional": "contrl"}}),
         }
     )

@@ -17,6 +17,12 @@ class PartnerMismatch(PermanentError):
     code = "partners.mismatch"
 
 
+class GroupMismatch(PermanentError):
+    """The ISA names the partner, but the GS names application ids its profile does not."""
+
+    code = "partners.group_mismatch"
+
+
 class PartnerSuspended(PermanentError):
     code = "partners.suspended"
 

@@ -38,6 +38,7 @@ from gateway.ports import Clock, ControlNumberAllocator, PayloadStore, StoredPar
 from gateway.profiles.model import PartnerProfile
 from gateway.services.edi_options import translate_options
 from gateway.services.errors import (
+    GroupMismatch,
     MessageNotFound,
     NotReplayable,
     PartnerMismatch,
@@ -273,6 +274,13 @@ class Intake:
             )
         if partner.profile.status == "suspended":
             raise PartnerSuspended(f"partner {partner.profile.id} is suspended")
+        group = partner.profile.group
+        found = (envelope.group_sender, envelope.group_receiver)
+        if group is not None and found[0] is not None and found != (group.partner, group.ours):
+            raise GroupMismatch(
+                f"GS02/GS03 {found[0]} → {found[1]} are not partner {partner.profile.id}'s "
+                f"group ids {group.partner} → {group.ours}"
+            )
         return partner
 
     def _refuse(self, uow: UnitOfWork, message: MessageRecord, error: GatewayError) -> Outcome:

@@ -211,6 +211,16 @@ def test_rejected_sets_are_recorded_with_their_reason(wired: Gateway) -> None:
         assert reasons and reasons[0].startswith("rejected")
 
 
+def test_the_group_ids_must_be_the_profile_s_too(wired: Gateway) -> None:
+    _save(wired, acme(group={"partner": "ACME-ERP", "ours": "CROSSDOCK"}))
+    message_id, _ = _submit(wired, DAY1)
+    with wired.unit_of_work() as uow:
+        message = uow.messages.get(message_id)
+        assert message is not None and message.state is State.REJECTED
+        assert message.error_code == "partners.group_mismatch"
+        assert "GS02/GS03 ACMESUPPLY → CROSSDOCK" in (message.error_message or "")
+
+
 def test_a_suspended_partner_is_refused(wired: Gateway) -> None:
     _save(wired, acme(status="suspended"))
     message_id, _ = _submit(wired, DAY1)

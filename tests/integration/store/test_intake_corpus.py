@@ -47,7 +47,8 @@ def test_every_sample_ends_in_a_defined_state(corpus_gateway: Gateway, path: Pat
         receiver = (envelope.receiver_qualifier, envelope.receiver_id)
         partner_id = f"p-{abs(hash((envelope.standard, sender, receiver))) % 10**12}"
         try:
-            profile = for_sender(envelope.standard.value, sender, receiver, partner_id)
+            group = (envelope.group_sender, envelope.group_receiver)
+            profile = for_sender(envelope.standard.value, sender, receiver, partner_id, group)
         except ValueError:
             profile = None  # ids no profile may hold (too long, empty): unknown sender then
         if profile is not None:
