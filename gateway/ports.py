@@ -6,13 +6,15 @@ root wires them, the services use nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import BinaryIO, Literal, Protocol, Self
+from typing import Any, BinaryIO, Literal, Protocol, Self
 
 from gateway.domain.access import ApiKey, Role
 from gateway.domain.control_numbers import Level
+from gateway.domain.delivery import DeliveryReceipt
 from gateway.domain.payloads import StoredPayload
 from gateway.domain.tracking import (
     EnvelopeParty,
@@ -34,6 +36,30 @@ class ControlNumberAllocator(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class Connector(Protocol):
+    """One system of record (an ERP or a WMS) behind a small interface.
+
+    Implementations live in ``erp_connector``; they raise only
+    ``DeliveryUnavailable`` (retryable) or ``DeliveryRejected`` (permanent).
+    """
+
+    @property
+    def system(self) -> str:
+        """The name routing rules use: "erp", "wms"."""
+        ...
+
+    def deliver(self, document: Mapping[str, Any], idempotency_key: str) -> DeliveryReceipt:
+        """Hand over one canonical document (contract v1 JSON); delivering the same key
+        again must not create a second record."""
+        ...
+
+    def fetch(self, kind: str, external_id: str) -> Mapping[str, Any] | None:
+        """The system's current view of a document it holds, None if it has none."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class PayloadStore(Protocol):

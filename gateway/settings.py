@@ -11,7 +11,25 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class SystemSettings(BaseModel):
+    """How to reach one system of record (ERP or WMS) over HTTP."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str
+    format: Literal["json", "idoc"] = "json"  # canonical JSON, or IDoc-style XML
+    api_key: str | None = None
+    api_key_header: str = "X-API-Key"
+    oauth_token_url: str | None = None  # OAuth2 client credentials instead of an API key
+    oauth_client_id: str | None = None
+    oauth_client_secret: str | None = None
+    rate_per_second: float = Field(default=50.0, gt=0)  # what the system's owners allow us
+    timeout_seconds: float = Field(default=10.0, gt=0)
 
 
 class Settings(BaseModel):
@@ -27,6 +45,9 @@ class Settings(BaseModel):
     broker_url: str = "memory://"
     # Larger uploads are refused before they are read in full (HTTP 413).
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
+    # Systems of record; None: documents stay "mapped" until one is configured.
+    erp: SystemSettings | None = None
+    wms: SystemSettings | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -45,6 +66,15 @@ class Settings(BaseModel):
         for name, key in _ENVIRONMENT.items():
             if env.get(name):
                 values[key] = env[name]
+        for system in ("erp", "wms"):
+            prefix = f"CROSSDOCK_{system.upper()}_"
+            found = {
+                name[len(prefix) :].lower(): value
+                for name, value in env.items()
+                if name.startswith(prefix) and value
+            }
+            if found:
+                values[system] = found
         return cls.model_validate(values)
 
 
