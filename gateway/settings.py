@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,6 +29,10 @@ class SystemSettings(BaseModel):
     oauth_client_secret: str | None = None
     rate_per_second: float = Field(default=50.0, gt=0)  # what the system's owners allow us
     timeout_seconds: float = Field(default=10.0, gt=0)
+    # After this many failures in a row, calls fail fast for the cool-down: a system
+    # that is down is not hammered by every worker at once.
+    circuit_threshold: int = Field(default=5, gt=0)
+    circuit_cool_down_seconds: float = Field(default=30.0, gt=0)
 
 
 class Settings(BaseModel):
@@ -42,7 +45,23 @@ class Settings(BaseModel):
     payload_dir: Path | None = Field(
         default=None, description="where raw payloads are kept; data_dir/payloads when unset"
     )
-    broker_url: str = "memory://"
+    # Redis in production (REDIS_URL); unset: a broker in files under data_dir/broker,
+    # which a worker process on the same machine shares with no server at all.
+    broker_url: str | None = None
+    # "celery": the API and the CLI queue each step for a worker; "inline": they run
+    # the steps themselves (no worker: the command line, a quick look, unit tests).
+    dispatch: Literal["inline", "celery"] = "inline"
+    # Delivery retries: exponential backoff from base to max, then dead letter.
+    delivery_max_retries: int = Field(default=8, ge=0)
+    delivery_backoff_seconds: float = Field(default=2.0, gt=0)
+    delivery_backoff_max_seconds: float = Field(default=600.0, gt=0)
+    # Redis redelivers a task a worker took but never acknowledged (killed) after this
+    # long; it must exceed the longest retry countdown, or retries run twice.
+    visibility_timeout_seconds: int = Field(default=3600, gt=0)
+    # The sweeper (beat) looks for work left behind this often, and queues again what
+    # has not moved for stall_seconds: a lost broker message, a killed worker's task.
+    sweep_interval_seconds: float = Field(default=60.0, gt=0)
+    stall_seconds: float = Field(default=300.0, gt=0)
     # Larger uploads are refused before they are read in full (HTTP 413).
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
     # Systems of record; None: documents stay "mapped" until one is configured.
@@ -54,6 +73,14 @@ class Settings(BaseModel):
         if self.database_url:
             return _sqlalchemy_url(self.database_url)
         return f"sqlite:///{(self.data_dir / 'crossdock.db').resolve()}"
+
+    @property
+    def effective_broker_url(self) -> str:
+        return self.broker_url or "filesystem://"
+
+    @property
+    def broker_dir(self) -> Path:
+        return self.data_dir / "broker"
 
     @property
     def effective_payload_dir(self) -> Path:
@@ -83,6 +110,14 @@ _ENVIRONMENT = {
     "DATABASE_URL": "database_url",
     "CROSSDOCK_PAYLOAD_DIR": "payload_dir",
     "CELERY_BROKER_URL": "broker_url",
+    "REDIS_URL": "broker_url",
+    "CROSSDOCK_DISPATCH": "dispatch",
+    "CROSSDOCK_DELIVERY_MAX_RETRIES": "delivery_max_retries",
+    "CROSSDOCK_DELIVERY_BACKOFF_SECONDS": "delivery_backoff_seconds",
+    "CROSSDOCK_DELIVERY_BACKOFF_MAX_SECONDS": "delivery_backoff_max_seconds",
+    "CROSSDOCK_VISIBILITY_TIMEOUT_SECONDS": "visibility_timeout_seconds",
+    "CROSSDOCK_SWEEP_INTERVAL_SECONDS": "sweep_interval_seconds",
+    "CROSSDOCK_STALL_SECONDS": "stall_seconds",
     "CROSSDOCK_MAX_UPLOAD_BYTES": "max_upload_bytes",
 }
 
