@@ -6,6 +6,7 @@ Nothing is built at import time; entrypoints call these functions with a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,9 +18,14 @@ from gateway.persistence.database import make_engine
 from gateway.persistence.migrate import upgrade
 from gateway.persistence.payload_files import FilesystemPayloadStore
 from gateway.persistence.unit_of_work import SqlUnitOfWork
-from gateway.ports import Clock, ControlNumberAllocator
+from gateway.ports import Clock, Connector, ControlNumberAllocator, Dispatcher
+from gateway.services.delivery import Delivery
 from gateway.services.intake import Intake
+from gateway.services.outbound import Outbound
+from gateway.services.pipeline import InlineDispatcher, Pipeline
+from gateway.services.replay import Remapper
 from gateway.settings import Settings
+from gateway.transports.http import HttpOutbound
 
 
 class SystemClock:
@@ -51,6 +57,10 @@ class Gateway:
     numbers: DatabaseControlNumbers
     clock: Clock
     intake: Intake
+    delivery: Delivery
+    pipeline: Pipeline
+    outbound: Outbound
+    connectors: Mapping[str, Connector]
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
@@ -62,9 +72,15 @@ def gateway(
     clock: Clock | None = None,
     engine: Engine | None = None,
     migrate: bool = True,
+    connectors: Mapping[str, Connector] | None = None,
+    dispatcher: Dispatcher | None = None,
 ) -> Gateway:
     """Wire the store for ``settings``; ``migrate`` brings the schema up to date first
-    (the embedded default needs no separate set-up step)."""
+    (the embedded default needs no separate set-up step).
+
+    ``connectors`` default to the systems of record the settings name; ``dispatcher``
+    to running each step in the caller's thread (a worker passes the Celery one).
+    """
     engine = engine or make_engine(settings.effective_database_url)
     if migrate:
         upgrade(engine)
@@ -78,4 +94,30 @@ def gateway(
         clock,
         max_bytes=settings.max_upload_bytes,
     )
-    return Gateway(settings, engine, payloads, numbers, clock, intake)
+    if connectors is None:
+        connectors = build_connectors(settings)
+    delivery = Delivery(lambda: SqlUnitOfWork(engine), connectors, clock)
+    inline = InlineDispatcher()
+    remapper = Remapper(lambda: SqlUnitOfWork(engine), payloads, numbers, clock)
+    pipeline = Pipeline(
+        intake, delivery, remapper, dispatcher or inline, lambda: SqlUnitOfWork(engine), clock
+    )
+    outbound = Outbound(
+        lambda: SqlUnitOfWork(engine), payloads, numbers, clock, {"http": HttpOutbound()}
+    )
+    inline.pipeline = pipeline
+    inline.outbound = outbound
+    return Gateway(
+        settings, engine, payloads, numbers, clock, intake, delivery, pipeline, outbound,
+        connectors,
+    )  # fmt: skip
+
+
+def build_connectors(settings: Settings) -> dict[str, Connector]:
+    """A connector per configured system of record (none configured: none)."""
+    systems = {name: conf for name, conf in (("erp", settings.erp), ("wms", settings.wms)) if conf}
+    if not systems:
+        return {}
+    from erp_connector import build_connector  # only the composition root knows adapters
+
+    return {name: build_connector(name, conf) for name, conf in systems.items()}

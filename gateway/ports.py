@@ -14,9 +14,10 @@ from typing import Any, BinaryIO, Literal, Protocol, Self
 
 from gateway.domain.access import ApiKey, Role
 from gateway.domain.control_numbers import Level
-from gateway.domain.delivery import DeliveryReceipt
+from gateway.domain.delivery import Alert, DeliveryReceipt
 from gateway.domain.payloads import StoredPayload
 from gateway.domain.tracking import (
+    Direction,
     EnvelopeParty,
     InterchangeSighting,
     MessageQuery,
@@ -60,6 +61,30 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class OutboundTransport(Protocol):
+    """Carries raw EDI to a partner (HTTP now; AS2 and SFTP in their issues)."""
+
+    def send(self, profile: PartnerProfile, message: MessageRecord, payload: bytes) -> str:
+        """Deliver ``payload``; returns the transport's id for it (or "").
+
+        Raises:
+            RetryableError: the partner's side is unreachable or busy.
+            PermanentError: the partner refused it.
+        """
+        ...
+
+
+class Dispatcher(Protocol):
+    """Hands the next step of a document's journey to whoever runs it: a Celery queue,
+    or the caller's own thread when no broker is configured."""
+
+    def process_inbound(self, message_id: str) -> None: ...
+
+    def deliver(self, transaction_id: str) -> None: ...
+
+    def send(self, message_id: str) -> None: ...
 
 
 class PayloadStore(Protocol):
@@ -128,11 +153,34 @@ class MessageLog(Protocol):
 
     def transaction_by_key(self, idempotency_key: str) -> TransactionRecord | None: ...
 
+    def transaction(self, transaction_id: str) -> TransactionRecord | None: ...
+
+    def pending_before(self, record: TransactionRecord) -> list[TransactionRecord]: ...
+
+    def pending_after(self, record: TransactionRecord) -> list[TransactionRecord]: ...
+
+    def outbound_sets(
+        self, partner_id: str, group_control_number: str, set_control_numbers: list[str] | None
+    ) -> list[TransactionRecord]: ...
+
+    def transactions_in_state(
+        self,
+        state: State,
+        *,
+        direction: Direction,
+        before: datetime | None = None,
+        limit: int = 500,
+    ) -> list[TransactionRecord]: ...
+
     def history(self, message_id: str) -> list[Transition]: ...
 
     def find(self, query: MessageQuery) -> list[MessageRecord]: ...
 
     def outbound_interchange_numbers(self, partner_id: str) -> set[int]: ...
+
+    def find_stalled(
+        self, state: State, before: datetime, limit: int = 500
+    ) -> list[MessageRecord]: ...
 
 
 class InterchangeRegister(Protocol):
@@ -159,6 +207,35 @@ class ApiKeyStore(Protocol):
     def revoke(self, key_id: str, at: datetime) -> bool: ...
 
 
+class DeliveryLog(Protocol):
+    def delivered(self, transaction_id: str) -> dict[str, str]: ...
+
+    def attempts(self, transaction_id: str, system: str) -> int: ...
+
+    def record(
+        self,
+        transaction_id: str,
+        system: str,
+        *,
+        external_id: str | None = None,
+        at: datetime | None = None,
+        error: str | None = None,
+    ) -> None: ...
+
+    def raise_alert(
+        self,
+        kind: str,
+        text: str,
+        at: datetime,
+        *,
+        partner_id: str | None = None,
+        message_id: str | None = None,
+        transaction_id: str | None = None,
+    ) -> bool: ...
+
+    def open_alerts(self, partner_id: str | None = None) -> list[Alert]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
 
@@ -173,6 +250,9 @@ class UnitOfWork(Protocol):
 
     @property
     def api_keys(self) -> ApiKeyStore: ...
+
+    @property
+    def deliveries(self) -> DeliveryLog: ...
 
     def __enter__(self) -> Self: ...
 

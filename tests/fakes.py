@@ -17,3 +17,39 @@ class FixedClock:
     def advance(self, **delta: float) -> None:
         """Move on (duplicate windows, ack latencies): ``advance(days=31)``."""
         self.moment += timedelta(**delta)
+
+
+class FakeConnector:
+    """A system of record in memory: one record per idempotency key, and failures on
+    demand (``fail_next(3)`` makes the next three deliveries retryable errors)."""
+
+    def __init__(self, system: str = "erp") -> None:
+        from gateway.domain.delivery import DeliveryReceipt
+
+        self._receipt = DeliveryReceipt
+        self.system = system
+        self.records: dict[str, dict[str, object]] = {}
+        self.calls: list[str] = []
+        self._failures: list[Exception] = []
+
+    def fail_next(self, count: int, error: Exception | None = None) -> None:
+        from gateway.domain.delivery import DeliveryUnavailable
+
+        for _ in range(count):
+            self._failures.append(error or DeliveryUnavailable("503 from the fake", retry_after=0))
+
+    def deliver(self, document: object, idempotency_key: str) -> object:
+        self.calls.append(idempotency_key)
+        if self._failures:
+            raise self._failures.pop(0)
+        duplicate = idempotency_key in self.records
+        self.records.setdefault(idempotency_key, dict(document))  # type: ignore[call-overload]
+        return self._receipt(self.system, f"{self.system}-{idempotency_key[:8]}", duplicate)
+
+    def fetch(self, kind: str, external_id: str) -> object:
+        return next(
+            (r for k, r in self.records.items() if f"{self.system}-{k[:8]}" == external_id), None
+        )
+
+    def close(self) -> None:
+        return None

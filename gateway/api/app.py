@@ -21,7 +21,7 @@ from gateway.api.errors import (
     gateway_error_response,
     request_validation_response,
 )
-from gateway.api.routes import health, keys, messages, partners
+from gateway.api.routes import flow, health, keys, messages, partners
 from gateway.bootstrap import Gateway
 from gateway.bootstrap import gateway as build_gateway
 from gateway.domain.errors import GatewayError
@@ -71,7 +71,7 @@ def create_app(gw: Gateway | None = None) -> FastAPI:
     app.add_exception_handler(GatewayError, gateway_error_response)
     app.add_exception_handler(RequestValidationError, request_validation_response)
     app.include_router(health.router)
-    for router in (partners.router, messages.router, keys.router):
+    for router in (partners.router, messages.router, keys.router, flow.router):
         app.include_router(router, prefix=API_PREFIX, responses=documented(401, 422))
     return app
 

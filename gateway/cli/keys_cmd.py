@@ -77,6 +77,15 @@ def _serve(arguments: argparse.Namespace) -> int:
     import uvicorn  # only this command needs the server
 
     from gateway.api import create_app
+    from gateway.bootstrap import gateway
+    from gateway.settings import get_settings
+    from gateway.tasks.app import make_celery
+    from gateway.tasks.dispatch import CeleryDispatcher
 
-    uvicorn.run(create_app(wired()), host=arguments.host, port=arguments.port)
+    settings = get_settings()
+    if settings.dispatch == "celery":
+        gw = gateway(settings, dispatcher=CeleryDispatcher(make_celery(settings)))
+    else:
+        gw = wired()
+    uvicorn.run(create_app(gw), host=arguments.host, port=arguments.port)
     return EXIT_OK

@@ -10,7 +10,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gateway.cli import keys_cmd, messages_cmd, partners_cmd, render_cmd, translate_cmd
+from gateway.cli import (
+    keys_cmd,
+    messages_cmd,
+    partners_cmd,
+    render_cmd,
+    sandbox_cmd,
+    translate_cmd,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     messages_cmd.add_commands(commands)
     partners_cmd.add_commands(commands)
     keys_cmd.add_commands(commands)
+    sandbox_cmd.add_commands(commands)
     return parser
 
 

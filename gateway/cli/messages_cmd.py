@@ -38,10 +38,15 @@ def add_commands(commands: Any) -> None:
     show = sub.add_parser("show", help="a message with its sets and history (JSON)")
     show.add_argument("message_id")
     show.set_defaults(run=_show)
-    replay = sub.add_parser("replay", help="process a failed or rejected message again")
-    replay.add_argument("message_id")
-    replay.add_argument("--reason", default="replayed from the command line")
-    replay.set_defaults(run=_replay)
+    for parent, name in ((sub, "replay"), (commands, "replay")):  # also `crossdock replay ID`
+        replay = parent.add_parser(
+            name,
+            help="start again what stopped: a rejected or failed message from its raw bytes, "
+            "or the dead-lettered deliveries of a mapped one",
+        )
+        replay.add_argument("message_id")
+        replay.add_argument("--reason", default="replayed from the command line")
+        replay.set_defaults(run=_replay)
 
 
 def _receive(arguments: argparse.Namespace) -> int:
@@ -54,7 +59,7 @@ def _receive(arguments: argparse.Namespace) -> int:
         except (OSError, GatewayError) as error:
             status = fail(f"{path}: {error}")
             continue
-        outcome = gw.intake.process(message.id)
+        outcome = gw.pipeline.process_inbound(message.id)
         final = outcome.message
         sets = ", ".join(f"{t.transaction_set} {t.state}" for t in outcome.transactions)
         acks = ", ".join(a.document_type or "" for a in outcome.acknowledgements)
@@ -111,11 +116,14 @@ def _show(arguments: argparse.Namespace) -> int:
 def _replay(arguments: argparse.Namespace) -> int:
     gw = wired()
     try:
-        outcome = gw.intake.replay(arguments.message_id, arguments.reason)
+        gw.pipeline.replay(arguments.message_id, arguments.reason)
     except GatewayError as error:
         return fail(str(error))
-    print(f"{arguments.message_id}: {outcome.message.state}")
-    return EXIT_OK if outcome.message.state is not State.REJECTED else EXIT_REJECTED
+    with gw.unit_of_work() as uow:
+        message = uow.messages.get(arguments.message_id)
+    assert message is not None
+    print(f"{arguments.message_id}: {message.state}")
+    return EXIT_OK if message.state is not State.REJECTED else EXIT_REJECTED
 
 
 def _message_json(message: MessageRecord) -> dict[str, Any]:

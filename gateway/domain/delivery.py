@@ -8,6 +8,7 @@ whether to retry (SPEC §1 invariants 2 and 5).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from gateway.domain.errors import PermanentError, RetryableError
 
@@ -43,3 +44,17 @@ class DeliveryRejected(PermanentError):
     same document gives the same answer; an operator must look."""
 
     code = "delivery.rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something operations must look at: an overdue or rejected ack, a dead letter."""
+
+    id: int
+    kind: str  # ack_overdue | ack_rejected | dead_letter
+    partner_id: str | None
+    message_id: str | None
+    transaction_id: str | None
+    raised_at: datetime
+    text: str
+    state: str  # open | acknowledged | resolved

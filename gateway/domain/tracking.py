@@ -22,6 +22,7 @@ class Transport(StrEnum):
     AS2 = "as2"
     SFTP = "sftp"
     API = "api"
+    HTTP = "http"  # outbound: POSTed to the partner's own endpoint
     FILE = "file"  # the command line and the demo: a file handed over locally
 
 
@@ -35,6 +36,7 @@ class State(StrEnum):
     # Outbound only: built and waiting for its transport, then sent, then acknowledged.
     QUEUED = "queued"
     SENT = "sent"
+    OVERDUE = "overdue"  # sent, and the partner's ack is later than its profile allows
     FAILED = "failed"
     REJECTED = "rejected"
     DUPLICATE = "duplicate"
@@ -42,6 +44,8 @@ class State(StrEnum):
 
 
 FINAL = frozenset({State.DELIVERED, State.REJECTED, State.DUPLICATE})
+# An outbound document is acknowledged (accepted, with or without errors) or rejected
+# by the partner's 997/999/CONTRL; both may come late (after ``overdue``).
 
 # The forward path; any state may also fall to FAILED, REJECTED or DEAD_LETTERED,
 # and a failed, rejected or dead-lettered message may start again (replay) from
@@ -54,10 +58,11 @@ _FORWARD: dict[State, frozenset[State]] = {
     State.ACKNOWLEDGED: frozenset({State.MAPPED, State.DELIVERED}),
     State.MAPPED: frozenset({State.DELIVERED, State.SENT}),
     State.QUEUED: frozenset({State.SENT}),
-    State.SENT: frozenset({State.ACKNOWLEDGED, State.DELIVERED}),
-    State.FAILED: frozenset({State.RECEIVED}),
+    State.SENT: frozenset({State.ACKNOWLEDGED, State.DELIVERED, State.OVERDUE}),
+    State.OVERDUE: frozenset({State.ACKNOWLEDGED}),
+    State.FAILED: frozenset({State.RECEIVED, State.MAPPED}),
     State.REJECTED: frozenset({State.RECEIVED}),
-    State.DEAD_LETTERED: frozenset({State.RECEIVED}),
+    State.DEAD_LETTERED: frozenset({State.RECEIVED, State.MAPPED}),
 }
 _ALWAYS = frozenset({State.FAILED, State.REJECTED, State.DEAD_LETTERED})
 
@@ -140,6 +145,7 @@ class TransactionRecord:
     version: str | None = None
     kind: str | None = None
     business_number: str | None = None
+    po_number: str | None = None  # the order it belongs to (deliveries keep PO order)
     idempotency_key: str | None = None
     document_id: str | None = None
     document: dict[str, object] | None = None

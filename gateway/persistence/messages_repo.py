@@ -81,6 +81,81 @@ class MessageRepository:
         )
         return [rows.transaction_record(row._mapping) for row in self._db.execute(query)]
 
+    def transaction(self, transaction_id: str) -> TransactionRecord | None:
+        row = self._db.execute(
+            select(transactions).where(transactions.c.id == transaction_id)
+        ).first()
+        return None if row is None else rows.transaction_record(row._mapping)
+
+    def pending_before(self, record: TransactionRecord) -> list[TransactionRecord]:
+        """Earlier documents of the same partner and PO not delivered yet (on their way,
+        or dead-lettered until a replay): delivering ``record`` first would break the
+        PO's order."""
+        return self._same_po(record, earlier=True)
+
+    def pending_after(self, record: TransactionRecord) -> list[TransactionRecord]:
+        """Later documents of the same partner and PO still waiting to be delivered."""
+        return self._same_po(record, earlier=False)
+
+    def _same_po(self, record: TransactionRecord, *, earlier: bool) -> list[TransactionRecord]:
+        if record.po_number is None:
+            return []
+        created, position = transactions.c.created_at, transactions.c.position
+        if earlier:
+            order = (created < record.created_at) | (
+                (created == record.created_at)
+                & (transactions.c.message_id == record.message_id)
+                & (position < record.position)
+            )
+        else:
+            order = (created > record.created_at) | (
+                (created == record.created_at)
+                & (transactions.c.message_id == record.message_id)
+                & (position > record.position)
+            )
+        query = select(transactions).where(
+            transactions.c.partner_id == record.partner_id,
+            transactions.c.po_number == record.po_number,
+            transactions.c.direction == record.direction.value,
+            transactions.c.state.in_(
+                [State.MAPPED.value, State.DEAD_LETTERED.value] if earlier else [State.MAPPED.value]
+            ),
+            transactions.c.id != record.id,
+            order,
+        )
+        query = query.order_by(created, position)
+        return [rows.transaction_record(row._mapping) for row in self._db.execute(query)]
+
+    def outbound_sets(
+        self, partner_id: str, group_control_number: str, set_control_numbers: list[str] | None
+    ) -> list[TransactionRecord]:
+        """Our outbound sets a partner's 997/999/CONTRL speaks of (its AK1/AK2, UCI/UCM);
+        ``None``: every set of the group."""
+        query = select(transactions).where(
+            transactions.c.partner_id == partner_id,
+            transactions.c.direction == Direction.OUTBOUND.value,
+            transactions.c.group_control_number == group_control_number,
+        )
+        if set_control_numbers is not None:
+            query = query.where(transactions.c.set_control_number.in_(set_control_numbers))
+        return [rows.transaction_record(row._mapping) for row in self._db.execute(query)]
+
+    def transactions_in_state(
+        self,
+        state: State,
+        *,
+        direction: Direction,
+        before: datetime | None = None,
+        limit: int = 500,
+    ) -> list[TransactionRecord]:
+        query = select(transactions).where(
+            transactions.c.state == state.value, transactions.c.direction == direction.value
+        )
+        if before is not None:
+            query = query.where(transactions.c.created_at < before)
+        query = query.order_by(transactions.c.created_at).limit(limit)
+        return [rows.transaction_record(row._mapping) for row in self._db.execute(query)]
+
     def transaction_by_key(self, idempotency_key: str) -> TransactionRecord | None:
         query = select(transactions).where(transactions.c.idempotency_key == idempotency_key)
         row = self._db.execute(query).first()
@@ -121,6 +196,16 @@ class MessageRepository:
             .order_by(messages.c.received_at.desc(), messages.c.id)
             .limit(query.limit)
             .offset(query.offset)
+        )
+        return [rows.message_record(row._mapping) for row in self._db.execute(statement)]
+
+    def find_stalled(self, state: State, before: datetime, limit: int = 500) -> list[MessageRecord]:
+        """Messages in ``state`` since before ``before`` (what a sweeper queues again)."""
+        statement = (
+            select(messages)
+            .where(messages.c.state == state.value, messages.c.received_at < before)
+            .order_by(messages.c.received_at)
+            .limit(limit)
         )
         return [rows.message_record(row._mapping) for row in self._db.execute(statement)]
 

@@ -87,6 +87,7 @@ _TRANSACTION_FIELDS = [
     "status",
     "kind",
     "business_number",
+    "po_number",
     "idempotency_key",
     "document_id",
     "document",

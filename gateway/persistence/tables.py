@@ -137,6 +137,7 @@ transactions = Table(
     Column("state", String(16), nullable=False),
     Column("kind", String(24)),  # canonical kind once mapped
     Column("business_number", String(80)),  # PO, ASN or invoice number
+    Column("po_number", String(80)),  # the order it belongs to: deliveries keep PO order
     Column("idempotency_key", String(64), unique=True),
     Column("document_id", String(36)),
     Column("document", JSON),  # the canonical document (contract v1)
@@ -145,6 +146,39 @@ transactions = Table(
     Index(None, "message_id"),
     Index(None, "business_number"),
     Index(None, "partner_id", "transaction_set"),
+    Index(None, "partner_id", "po_number"),
+    Index(None, "state"),
+)
+
+# One row per transaction and system of record: a system that took the document is
+# never sent it again, whatever retries or replays happen (SPEC §1 invariant 2).
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("transaction_id", String(36), ForeignKey("transactions.id"), nullable=False),
+    Column("system", String(16), nullable=False),
+    Column("external_id", String(120)),
+    Column("attempts", Integer, nullable=False),
+    Column("delivered_at", Timestamp),
+    Column("last_error", Text),
+    UniqueConstraint("transaction_id", "system", name="uq_deliveries_transaction_system"),
+)
+
+# What operations must look at: overdue acks, dead letters, rejected acks.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),  # ack_overdue | ack_rejected | dead_letter
+    Column("partner_id", String(64)),
+    Column("message_id", String(36), ForeignKey("messages.id")),
+    Column("transaction_id", String(36), ForeignKey("transactions.id")),
+    Column("raised_at", Timestamp, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # open | acknowledged | resolved
+    UniqueConstraint("kind", "transaction_id", name="uq_alerts_kind_transaction"),
+    Index(None, "state", "raised_at"),
 )
 
 # Append-only: the migration adds triggers that refuse UPDATE and DELETE.

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, Transaction
 
 from gateway.persistence.api_keys_repo import ApiKeyRepository
+from gateway.persistence.deliveries_repo import DeliveryRepository
 from gateway.persistence.interchanges_repo import InboundInterchangeRepository
 from gateway.persistence.messages_repo import MessageRepository
 from gateway.persistence.partners_repo import PartnerRepository
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     partners: PartnerRepository
     interchanges: InboundInterchangeRepository
     api_keys: ApiKeyRepository
+    deliveries: DeliveryRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -37,6 +39,7 @@ class SqlUnitOfWork:
         self.partners = PartnerRepository(self._connection)
         self.interchanges = InboundInterchangeRepository(self._connection)
         self.api_keys = ApiKeyRepository(self._connection)
+        self.deliveries = DeliveryRepository(self._connection)
         return self
 
     def commit(self) -> None:

@@ -27,6 +27,7 @@ from gateway.profiles._fields import EnvelopeIdText, Name, QualifierText, Text, 
 from gateway.profiles.transports import (
     ApiTransport,
     As2Transport,
+    HttpTransport,
     SftpInbound,
     SftpRemote,
     SftpTransport,
@@ -194,6 +195,19 @@ class Contact(BaseModel):
     role: Text | None = None
 
 
+DocumentKind = Literal[
+    "purchase_order", "po_acknowledgement", "ship_notice", "invoice", "receipt",
+    "inventory_adjustment",
+]  # fmt: skip
+System = Literal["erp", "wms"]
+DEFAULT_ROUTING: dict[DocumentKind, list[System]] = {
+    "purchase_order": ["erp"],
+    "po_acknowledgement": ["erp"],
+    "ship_notice": ["erp", "wms"],  # the ERP tracks the ASN, the WMS expects the receipt
+    "invoice": ["erp"],
+}
+
+
 class PartnerProfile(BaseModel):
     """Everything the gateway needs to trade with one partner (SPEC §4)."""
 
@@ -225,6 +239,9 @@ class PartnerProfile(BaseModel):
         Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], Text
     ] = {}
     """Exception kind → who owns it (``procurement: buyers@example.com``), SPEC §5."""
+    routing: dict[DocumentKind, list[System]] = DEFAULT_ROUTING
+    """Canonical kind → the systems of record that receive it; kinds not named go
+    nowhere (a functional ack is reconciled, not delivered)."""
 
     # Rules that depend on the standard are field validators, not one model validator:
     # pydantic runs them for every field that parsed, so a bad ``delimiters`` does not
@@ -366,6 +383,7 @@ __all__ = [
     "DuplicatePolicy",
     "EnvelopeId",
     "GroupIds",
+    "HttpTransport",
     "InterchangeIds",
     "PartnerProfile",
     "SftpInbound",

@@ -149,6 +149,18 @@ class ApiTransport(BaseModel):
     enabled: bool = True
 
 
+class HttpTransport(BaseModel):
+    """Our outbound documents POSTed to the partner's HTTPS endpoint (their own EDI
+    intake, or a VAN's), the raw EDI as the body."""
+
+    model_config = _CONFIG
+
+    url: HttpUrl
+    api_key: SecretReference | None = None
+    """Where the key they gave us lives (env:NAME or file:/path), sent in ``api_key_header``."""
+    api_key_header: Text = "X-API-Key"
+
+
 class Transports(BaseModel):
     """Every channel the partner may use inbound, and the one that carries our outbound."""
 
@@ -157,7 +169,8 @@ class Transports(BaseModel):
     as2: As2Transport | None = None
     sftp: SftpTransport | None = None
     api: ApiTransport = ApiTransport()
-    outbound: Literal["as2", "sftp", "api"] | None = None
+    http: HttpTransport | None = None
+    outbound: Literal["as2", "sftp", "api", "http"] | None = None
     """Which configured transport carries our outbound documents (None: we send none)."""
 
     @field_validator("outbound")
@@ -169,6 +182,7 @@ class Transports(BaseModel):
             "as2": info.data.get("as2", ...) is not None,
             "sftp": info.data.get("sftp", ...) is not None,
             "api": getattr(info.data.get("api"), "enabled", True),
+            "http": info.data.get("http", ...) is not None,
         }
         if outbound is not None and not configured[outbound]:
             raise ValueError(f"names {outbound}, which is not configured for this partner")

@@ -7,6 +7,8 @@ into the engine's option objects.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from edi_maps.edifact.acks import ContrlPolicy
 from edi_maps.edifact.render import RenderOptions as EdifactRenderOptions
 from edi_maps.edifact.service import ServiceChars
@@ -35,6 +37,18 @@ def translate_options(profile: PartnerProfile) -> TranslateOptions:
         ),
         contrl=ContrlPolicy(when="never" if functional == "none" else acks.contrl),
         partner_id=profile.id,
+    )
+
+
+def reading_options(profile: PartnerProfile) -> TranslateOptions:
+    """The profile's options with every acknowledgement switched off: for reading again
+    what was already answered (a replay) or what we wrote ourselves (outbound), so no
+    control number is spent on an acknowledgement nobody will send."""
+    options = translate_options(profile)
+    return replace(
+        options,
+        x12_acks=replace(options.x12_acks, functional="none", ta1="never"),
+        contrl=replace(options.contrl, when="never"),
     )
 
 

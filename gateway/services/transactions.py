@@ -109,6 +109,7 @@ def _accept(
         return
     record.kind = meta.kind.value
     record.business_number = _business_number(document)
+    record.po_number = _po_number(document)
     record.idempotency_key = meta.idempotency_key
     record.document_id = meta.document_id
     record.document = document_to_dict(document)
@@ -140,6 +141,15 @@ def _repeated(
 def _business_number(document: CanonicalDocument) -> str | None:
     name = _BUSINESS_NUMBER.get(document.meta.kind.value)
     value = getattr(document.body, name, None) if name else None
+    return str(value)[:80] if value else None
+
+
+def _po_number(document: CanonicalDocument) -> str | None:
+    """The order a document belongs to: its own PO number, or the first order an ASN ships."""
+    body = document.body
+    value = getattr(body, "po_number", None)
+    if value is None and getattr(body, "orders", None):
+        value = body.orders[0].po_number  # type: ignore[union-attr]
     return str(value)[:80] if value else None
 
 

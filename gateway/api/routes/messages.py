@@ -67,8 +67,11 @@ def submit_message(
     submission = Submission(Transport.API, x_request_id or str(uuid.uuid4()), caller.partner_id)
     record = gw.intake.receive(body, submission)
     try:
-        # Runs in the request for now; a Celery task will take this call over.
-        record = gw.intake.process(record.id).message
+        # A worker takes it from here when a broker is configured (the answer then says
+        # "received"); without one the chain runs in this request.
+        gw.pipeline.dispatcher.process_inbound(record.id)
+        with gw.unit_of_work() as uow:
+            record = uow.messages.get(record.id) or record
     except GatewayError as error:
         # The bytes are kept and the message recorded as received: tell the sender so
         # rather than a 5xx that would make it send them again.
@@ -150,7 +153,7 @@ def replay_message(
     """Process a failed, rejected or dead-lettered message again from its stored bytes,
     with today's profiles and maps (SPEC §1 invariant 5); 409 for any other state."""
     reason = (body or ReplayIn()).reason
-    gw.intake.replay(message_id, f"{reason} (key {caller.name})")
+    gw.pipeline.replay(message_id, f"{reason} (key {caller.name})")
     with uow:
         record = _visible_message(uow, caller, message_id)
         return _detail(uow, record, with_documents=False)

@@ -27,6 +27,8 @@ OPERATION_IDS = {
     "keys-create_api_key",
     "keys-list_api_keys",
     "keys-revoke_api_key",
+    "flow-submit_inbound",
+    "flow-submit_outbound",
 }
 
 

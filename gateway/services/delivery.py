@@ -1,0 +1,155 @@
+"""Mapped documents to the systems of record, each exactly once (SPEC §1 invariant 2).
+
+At least once: a task may run twice (acks_late, a killed worker, a retry). Exactly
+once in effect: each system gets the document's idempotency key and answers a
+repeat with the record it already has; a system that confirmed is never sent the
+document again (the ``deliveries`` table), and calls to the systems happen outside
+any database transaction.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from gateway.domain.delivery import DeliveryReceipt
+from gateway.domain.errors import GatewayError
+from gateway.domain.tracking import Direction, State, TransactionRecord
+from gateway.ports import Clock, Connector, UnitOfWork
+from gateway.profiles.model import DEFAULT_ROUTING
+
+
+@dataclass(slots=True)
+class DeliveryOutcome:
+    """What a delivery did. ``waiting_for``: an earlier document of the same PO is still
+    on its way, so this one waits (it is handed on again when that one is delivered);
+    ``unblocked``: later documents of the PO that may go now."""
+
+    transaction_id: str
+    state: State
+    receipts: list[DeliveryReceipt] = field(default_factory=list)
+    waiting_for: str | None = None
+    unblocked: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Exponential backoff with jitter, bounded; a system's Retry-After wins when longer."""
+
+    max_retries: int = 8
+    base_seconds: float = 2.0
+    max_seconds: float = 600.0
+
+    def countdown(self, retries: int, retry_after: float | None = None) -> float:
+        backoff = min(self.max_seconds, self.base_seconds * 2.0**retries)
+        jittered = backoff * random.uniform(0.5, 1.0)
+        return max(jittered, min(retry_after or 0.0, self.max_seconds))
+
+
+class Delivery:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        connectors: Mapping[str, Connector],
+        clock: Clock,
+    ) -> None:
+        self._uow = unit_of_work
+        self._connectors = connectors
+        self._clock = clock
+
+    @property
+    def configured(self) -> bool:
+        return bool(self._connectors)
+
+    def deliver(self, transaction_id: str) -> DeliveryOutcome:
+        """Deliver to every routed system that has not confirmed yet.
+
+        Raises:
+            DeliveryUnavailable: a system is down or busy; retry later.
+            DeliveryRejected: a system refused the document; dead-letter it.
+        """
+        with self._uow() as uow:
+            record = uow.messages.transaction(transaction_id)
+            if record is None or record.state is not State.MAPPED or record.document is None:
+                state = record.state if record else State.FAILED
+                return DeliveryOutcome(transaction_id, state)
+            earlier = uow.messages.pending_before(record)
+            if earlier:
+                return DeliveryOutcome(transaction_id, record.state, waiting_for=earlier[0].id)
+            systems = self._systems(uow, record)
+            done = uow.deliveries.delivered(transaction_id)
+        outcome = DeliveryOutcome(transaction_id, record.state)
+        for system in systems:
+            if system in done:
+                continue
+            receipt = self._deliver_one(record, system)
+            outcome.receipts.append(receipt)
+            done[system] = receipt.external_id
+        with self._uow() as uow:
+            current = uow.messages.transaction(transaction_id)
+            assert current is not None
+            if current.state is State.MAPPED:
+                ids = ", ".join(f"{system} {external}" for system, external in done.items())
+                current.erp_document_id = done.get("erp") or next(iter(done.values()), None)
+                uow.messages.update_transaction(current)
+                uow.messages.move_transaction(
+                    current, State.DELIVERED, self._clock.now(), f"delivered: {ids or 'nowhere'}"
+                )
+                self._message_delivered(uow, current.message_id)
+                outcome.unblocked = [t.id for t in uow.messages.pending_after(current)]
+            outcome.state = current.state
+            uow.commit()
+        return outcome
+
+    def dead_letter(self, transaction_id: str, error: GatewayError | str) -> None:
+        """Give up for now: the transaction waits for an operator's replay."""
+        text = error if isinstance(error, str) else f"{error.code}: {error.message}"
+        with self._uow() as uow:
+            record = uow.messages.transaction(transaction_id)
+            if record is None or record.state is not State.MAPPED:
+                return
+            now = self._clock.now()
+            uow.messages.move_transaction(record, State.DEAD_LETTERED, now, text)
+            uow.deliveries.raise_alert(
+                "dead_letter",
+                f"{record.transaction_set} {record.business_number or ''}: {text}",
+                now,
+                partner_id=record.partner_id,
+                message_id=record.message_id,
+                transaction_id=record.id,
+            )
+            uow.commit()
+
+    def _systems(self, uow: UnitOfWork, record: TransactionRecord) -> list[str]:
+        partner = uow.partners.get(record.partner_id or "")
+        routing = partner.profile.routing if partner else DEFAULT_ROUTING
+        wanted = routing.get(record.kind, []) if record.kind else []  # type: ignore[call-overload]
+        return [system for system in wanted if system in self._connectors]
+
+    def _deliver_one(self, record: TransactionRecord, system: str) -> DeliveryReceipt:
+        assert record.document is not None and record.idempotency_key is not None
+        try:
+            receipt = self._connectors[system].deliver(record.document, record.idempotency_key)
+        except GatewayError as error:
+            with self._uow() as uow:
+                uow.deliveries.record(record.id, system, error=f"{error.code}: {error.message}")
+                uow.commit()
+            raise
+        with self._uow() as uow:
+            uow.deliveries.record(
+                record.id, system, external_id=receipt.external_id, at=self._clock.now()
+            )
+            uow.commit()
+        return receipt
+
+    def _message_delivered(self, uow: UnitOfWork, message_id: str) -> None:
+        message = uow.messages.get(message_id)
+        if message is None or message.state is not State.MAPPED:
+            return
+        waiting = (State.MAPPED, State.DEAD_LETTERED, State.FAILED)
+        pending = [t for t in uow.messages.transactions_of(message_id) if t.state in waiting]
+        if not pending and message.direction is Direction.INBOUND:
+            uow.messages.move(
+                message, State.DELIVERED, self._clock.now(), "every document delivered"
+            )

@@ -1,0 +1,110 @@
+"""The inbound chain: intake → (acknowledgements queued to send) → delivery per routing.
+
+Each step is its own task when a broker runs them (gateway.tasks); the
+``InlineDispatcher`` runs them one after another in the caller's thread, which is
+what the command line and a bare machine without a worker use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gateway.domain.errors import GatewayError
+from gateway.domain.tracking import State
+from gateway.ports import Clock, Dispatcher, UnitOfWork
+from gateway.services.delivery import Delivery
+from gateway.services.intake import Intake, Outcome
+from gateway.services.outbound import Outbound
+from gateway.services.reconcile import reconcile
+from gateway.services.replay import Remapper
+
+
+class Pipeline:
+    def __init__(
+        self,
+        intake: Intake,
+        delivery: Delivery,
+        remapper: Remapper,
+        dispatcher: Dispatcher,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+    ) -> None:
+        self.intake = intake
+        self.delivery = delivery
+        self.remapper = remapper
+        self.dispatcher = dispatcher
+        self.unit_of_work = unit_of_work
+        self.clock = clock
+
+    def process_inbound(self, message_id: str) -> Outcome:
+        """Identify, validate, acknowledge and map; settle our outbound sets that a 997,
+        999 or CONTRL in it acknowledges; then hand on what comes next."""
+        outcome = self.intake.process(message_id)
+        acks = [
+            item
+            for item in outcome.transactions
+            if item.kind == "functional_ack" and item.state is State.MAPPED
+        ]
+        if acks:
+            with self.unit_of_work() as uow:
+                for item in acks:
+                    reconcile(uow, item, self.clock.now())
+                uow.commit()
+        self.hand_on(outcome)
+        return outcome
+
+    def replay(self, message_id: str, reason: str) -> list[str]:
+        """Start again what stopped: a refused or failed message from its raw bytes, or
+        the dead-lettered deliveries of a mapped one (same idempotency keys). Returns
+        the ids of the transactions handed on to delivery.
+
+        Raises:
+            MessageNotFound, NotReplayable: nothing to replay.
+        """
+        if self.remapper.stuck(message_id):
+            replayed = self.remapper.remap(message_id, reason)
+            for record in replayed:
+                self.dispatcher.deliver(record.id)
+            return [record.id for record in replayed]
+        outcome = self.intake.replay(message_id, reason)
+        self.hand_on(outcome)
+        return [t.id for t in outcome.transactions if t.state is State.MAPPED]
+
+    def hand_on(self, outcome: Outcome) -> None:
+        for ack in outcome.acknowledgements:
+            self.dispatcher.send(ack.id)
+        if self.delivery.configured:
+            for item in outcome.transactions:
+                if item.state is State.MAPPED:
+                    self.dispatcher.deliver(item.id)
+
+
+class InlineDispatcher:
+    """Runs each step at once, in this thread (no broker). Delivery failures are left
+    for a later ``replay``: there is no worker to retry them."""
+
+    def __init__(self) -> None:
+        self.pipeline: Pipeline | None = None
+        self.outbound: Outbound | None = None
+
+    def process_inbound(self, message_id: str) -> None:
+        assert self.pipeline is not None
+        self.pipeline.process_inbound(message_id)
+
+    def deliver(self, transaction_id: str) -> None:
+        assert self.pipeline is not None
+        try:
+            outcome = self.pipeline.delivery.deliver(transaction_id)
+        except GatewayError as error:
+            self.pipeline.delivery.dead_letter(transaction_id, error)
+            return
+        for later in outcome.unblocked:
+            self.deliver(later)
+
+    def send(self, message_id: str) -> None:
+        """Send at once; a failure leaves the message queued for a later attempt."""
+        assert self.pipeline is not None and self.outbound is not None
+        try:
+            self.outbound.send(message_id)
+        except GatewayError:
+            return

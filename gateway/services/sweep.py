@@ -1,0 +1,36 @@
+"""Work left behind is found in the store, not in the broker: a message received but
+never queued (broker down at that moment), a delivery whose task was lost. Every step
+is idempotent, so queueing one again is always safe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from gateway.domain.tracking import Direction, State
+from gateway.ports import Clock, Dispatcher, UnitOfWork
+
+
+def resume_stalled(
+    unit_of_work: Callable[[], UnitOfWork],
+    dispatcher: Dispatcher,
+    clock: Clock,
+    stall: timedelta = timedelta(minutes=5),
+) -> dict[str, int]:
+    """``stall`` must be far longer than a healthy step takes; a step queued twice is
+    harmless (each is idempotent), only wasted."""
+    before = clock.now() - stall
+    with unit_of_work() as uow:
+        mapped = uow.messages.transactions_in_state(
+            State.MAPPED, direction=Direction.INBOUND, before=before
+        )
+        received = [
+            m
+            for m in uow.messages.find_stalled(State.RECEIVED, before)
+            if m.direction is Direction.INBOUND
+        ]
+    for message in received:
+        dispatcher.process_inbound(message.id)
+    for item in mapped:
+        dispatcher.deliver(item.id)
+    return {"requeued_messages": len(received), "requeued_deliveries": len(mapped)}

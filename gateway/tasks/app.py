@@ -1,0 +1,84 @@
+"""How the Celery app is configured: every option that is not Celery's default, with
+why (STYLE.md habit 10). ``celery_app.py`` at the top of the project builds the
+worker's app with it; the API and the command line build one to send tasks.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Exchange, Queue
+
+from gateway.settings import Settings
+
+QUEUES = ("inbound", "outbound", "delivery", "polling")
+
+
+def make_celery(settings: Settings) -> Celery:
+    app = Celery("crossdock")
+    broker = settings.effective_broker_url
+    redis = broker.startswith(("redis://", "rediss://"))
+    transport_options: dict[str, object] = {}
+    if redis:
+        # A task taken by a worker that dies unacknowledged comes back after this long;
+        # it must exceed the longest retry countdown or ETA, else such tasks run twice
+        # (Celery's Redis broker docs). Our retries are bounded below it.
+        transport_options["visibility_timeout"] = settings.visibility_timeout_seconds
+    else:
+        folder = settings.broker_dir
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        transport_options |= {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        }
+    app.conf.update(
+        broker_url=broker,
+        broker_transport_options=transport_options,
+        # The message store holds every outcome; task results would be a second truth, so
+        # none are kept (the backend is there for `celery inspect` and ad-hoc tasks).
+        task_ignore_result=True,
+        result_backend=broker if redis else None,
+        # JSON only: payloads are ids, and pickle from a broker is code execution.
+        task_serializer="json",
+        accept_content=["json"],
+        # Fail fast when the broker is down: the API has stored the bytes already and
+        # a sweeper re-queues what was not queued, so the caller must not hang.
+        task_publish_retry=True,
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
+        broker_connection_retry_on_startup=True,
+        # A worker killed mid-task (SIGKILL, OOM) must not lose it: with acks_late the
+        # broker gives it to another worker; our tasks are idempotent.
+        task_reject_on_worker_lost=True,
+        # One task at a time per process: deliveries are slow I/O and long prefetches
+        # would pin tasks to a busy worker while others idle.
+        worker_prefetch_multiplier=1,
+        # The soft limit raises inside the task (it can record why); the hard one kills.
+        task_soft_time_limit=120,
+        task_time_limit=180,
+        # A direct exchange per queue, keyed by its own name: with Queue(name) alone they
+        # would all bind to the default exchange and key, and get every message.
+        task_queues=[
+            Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES
+        ],
+        task_default_queue="inbound",
+        task_routes={
+            "crossdock.process_inbound": {"queue": "inbound"},
+            "crossdock.deliver": {"queue": "delivery"},
+            "crossdock.send": {"queue": "outbound"},
+            "crossdock.sweep": {"queue": "polling"},
+        },
+        # Task name and id in every log line, so one document's steps can be followed.
+        worker_task_log_format=(
+            "[%(asctime)s: %(levelname)s/%(processName)s] %(task_name)s[%(task_id)s]: %(message)s"
+        ),
+        worker_hijack_root_logger=False,
+        timezone="UTC",
+        # Overdue acks and stalled work are found in the store, not the broker.
+        beat_schedule={
+            "sweep": {"task": "crossdock.sweep", "schedule": settings.sweep_interval_seconds}
+        },
+    )
+    app.autodiscover_tasks(["gateway.tasks"], related_name="pipeline", force=True)
+    return app

@@ -1,0 +1,32 @@
+"""The ``Dispatcher`` port over Celery: each step becomes a task on its queue."""
+
+from __future__ import annotations
+
+from celery import Celery, current_app
+
+# Task names are part of the wire format between API, worker and beat: keep them stable.
+PROCESS_INBOUND = "crossdock.process_inbound"
+DELIVER = "crossdock.deliver"
+SEND = "crossdock.send"
+SWEEP = "crossdock.sweep"
+
+
+class CeleryDispatcher:
+    """Sends tasks by name, so the API needs no worker code; ``app`` defaults to the
+    current app (the worker's own)."""
+
+    def __init__(self, app: Celery | None = None) -> None:
+        self._app = app
+
+    @property
+    def app(self) -> Celery:
+        return self._app or current_app
+
+    def process_inbound(self, message_id: str) -> None:
+        self.app.send_task(PROCESS_INBOUND, args=[message_id], queue="inbound")
+
+    def deliver(self, transaction_id: str) -> None:
+        self.app.send_task(DELIVER, args=[transaction_id], queue="delivery")
+
+    def send(self, message_id: str) -> None:
+        self.app.send_task(SEND, args=[message_id], queue="outbound")

@@ -1,0 +1,84 @@
+"""The inbound chain's tasks. Each is idempotent (the services check states), so they
+run with ``acks_late``: a worker killed mid-task leaves the task to be run again."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery import Task, shared_task
+
+from gateway.domain.errors import PermanentError, RetryableError
+from gateway.domain.tracking import State
+from gateway.services.sweep import resume_stalled
+from gateway.tasks.dispatch import DELIVER, PROCESS_INBOUND, SEND, SWEEP
+from gateway.tasks.runtime import retry_policy, services
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name=PROCESS_INBOUND, bind=True, acks_late=True, max_retries=5)
+def process_inbound(self: Task[Any, str], message_id: str) -> str:
+    """Intake of a received message; retried only for transient store errors."""
+    try:
+        outcome = services().pipeline.process_inbound(message_id)
+    except RetryableError as error:
+        countdown = retry_policy().countdown(self.request.retries)
+        raise self.retry(exc=error, countdown=countdown) from error
+    return outcome.message.state.value
+
+
+@shared_task(name=DELIVER, bind=True, acks_late=True, max_retries=None)
+def deliver(self: Task[Any, str], transaction_id: str) -> str:
+    """One transaction to its systems of record. Retryable failures back off (honouring
+    Retry-After) up to the policy's bound, then the transaction is dead-lettered; a
+    permanent refusal dead-letters it at once."""
+    policy = retry_policy()
+    gw = services()
+    delivery = gw.delivery
+    try:
+        outcome = delivery.deliver(transaction_id)
+        for later in outcome.unblocked:  # the PO's next documents may go now
+            gw.pipeline.dispatcher.deliver(later)
+        return "waiting" if outcome.waiting_for else outcome.state.value
+    except RetryableError as error:
+        retries = self.request.retries
+        if retries >= policy.max_retries:
+            delivery.dead_letter(transaction_id, error)
+            return State.DEAD_LETTERED.value
+        retry_after = getattr(error, "retry_after", None)
+        countdown = policy.countdown(retries, retry_after)
+        log.info("delivery of %s retries in %.1fs: %s", transaction_id, countdown, error)
+        raise self.retry(exc=error, countdown=countdown) from error
+    except PermanentError as error:
+        delivery.dead_letter(transaction_id, error)
+        return State.DEAD_LETTERED.value
+
+
+@shared_task(name=SEND, bind=True, acks_late=True, max_retries=None)
+def send(self: Task[Any, str], message_id: str) -> str:
+    """An outbound message (a document or an ack) over its partner's transport; retried
+    like a delivery, and left ``queued`` with an alert when the partner stays away."""
+    policy = retry_policy()
+    try:
+        return services().outbound.send(message_id).value
+    except RetryableError as error:
+        if self.request.retries >= policy.max_retries:
+            log.warning("sending %s gave up: %s", message_id, error)
+            return State.QUEUED.value
+        countdown = policy.countdown(self.request.retries)
+        raise self.retry(exc=error, countdown=countdown) from error
+    except PermanentError as error:
+        log.warning("sending %s refused: %s", message_id, error)
+        return State.QUEUED.value
+
+
+@shared_task(name=SWEEP, acks_late=True)
+def sweep() -> dict[str, int]:
+    """Every minute (beat): overdue acks become ``overdue`` with an alert; work that a
+    lost broker message or a crash left behind is queued again (idempotent steps)."""
+    gw = services()
+    stall = timedelta(seconds=gw.settings.stall_seconds)
+    resumed = resume_stalled(gw.unit_of_work, gw.pipeline.dispatcher, gw.clock, stall)
+    return {"overdue": gw.outbound.mark_overdue(), **resumed}
