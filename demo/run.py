@@ -15,6 +15,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from demo import live
 from demo.store_tour import tour
 from edi_maps.edifact.results import EdifactGroup, EdifactInterchange
 from edi_maps.translate import Translation, translate
@@ -43,7 +44,9 @@ def main(argv: list[str]) -> int:
             translation = translate(source, numbers=services.numbers, clock=services.clock)
         _show(path, translation)
     if not argv:
-        tour(Path(os.environ.get("CROSSDOCK_DEMO_DIR", "data/demo")))
+        base = Path(os.environ.get("CROSSDOCK_DEMO_DIR", "data/demo"))
+        tour(base / "store")
+        live.run(base / "live")
     return 0
 
 

@@ -25,9 +25,10 @@ def make_celery(settings: Settings) -> Celery:
         transport_options["visibility_timeout"] = settings.visibility_timeout_seconds
     else:
         folder = settings.broker_dir
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         transport_options |= {
+            "control_folder": str(folder / "control"),  # else "./control" in the cwd
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),

@@ -42,4 +42,11 @@ def test_demo_shows_acceptances_rejections_and_the_acks_sent_back(
     assert "reason: unknown sender ZZ:UNKNOWNCO → ZZ:CROSSDOCK (x12)" in out
     assert "855 #0002: rejected" in out and "810 #0001: mapped INV-55120" in out
     assert "validated → acknowledged answered with TA1, 997" in out
-    assert (tmp_path / "demo" / "crossdock.db").exists()
+    assert (tmp_path / "demo" / "store" / "crossdock.db").exists()
+    # the live stack: API, worker and sandbox processes, a simulated supplier
+    assert "sent back: 997, 997, 855/856/810, 855/856/810" in out
+    assert "outbound 850  acknowledged  2" in out
+    for kind in ("810", "855", "856"):
+        assert f"inbound  {kind}  delivered     2" in out
+    assert "Sandbox ERP records: {'invoice': 2, 'po_acknowledgement': 2, " in out
+    assert "Sandbox WMS records: {'expected_receipt': 2}" in out

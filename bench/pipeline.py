@@ -1,0 +1,200 @@
+"""Benchmark the whole inbound pipeline: interchanges POSTed to the API, through Redis
+and Celery workers, into the sandbox ERP, on PostgreSQL.
+
+What it measures: transaction sets per second from the first submission to the last
+ERP delivery, and each set's latency from receipt (the message's ``received_at``,
+stamped before the API answers) to its ERP delivery (``deliveries.delivered_at``).
+
+Scenarios:
+1. ``batch``: interchanges of 50 sets (855s, one PO each), submitted as fast as four
+   client threads can; target >= 500 sets/s.
+2. ``single``: single-set interchanges as fast as possible; target >= 100/s.
+3. ``paced``: single-set interchanges at 50 sets/s; target p99 < 1 s.
+
+How: the stack of the live demo (API process, worker processes, sandbox process) on
+Redis 127.0.0.1:6379 and a throwaway PostgreSQL schema on 127.0.0.1:5432, both as on
+this machine; the clients run in this process. Everything shares the 2 cores.
+
+Run: ``.venv/bin/python bench/pipeline.py [--interchanges 20] [--singles 300]
+[--paced-seconds 20] [--concurrency 4]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from demo.live import LiveStack
+from edi_maps.x12.delimiters import Delimiters
+from edi_maps.x12.render import RenderOptions, render_x12
+from gateway.canonical import (
+    KIND_OF,
+    AckLine,
+    CanonicalDocument,
+    Direction,
+    ItemIds,
+    Meta,
+    PoAcknowledgement,
+)
+from gateway.domain.control_numbers import InMemoryControlNumbers
+from gateway.persistence.database import make_engine
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+OPTIONS = RenderOptions(
+    sender=("ZZ", "ACMESUPPLY"),
+    receiver=("ZZ", "CROSSDOCK"),
+    delimiters=Delimiters(element="*", component=">", segment="~", repetition="^"),
+)
+
+
+class _Clock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class Interchanges:
+    """855s with one PO each (no two documents of one PO, so nothing waits for order)."""
+
+    def __init__(self) -> None:
+        self.numbers = InMemoryControlNumbers(start=1000)
+        self.po = 0
+
+    def make(self, sets: int) -> bytes:
+        documents = []
+        for _ in range(sets):
+            self.po += 1
+            body = PoAcknowledgement(
+                po_number=f"PO-B{self.po:07d}",
+                po_date=date(2026, 11, 28),
+                lines=[AckLine(line_number="1", item=ItemIds(vendor_item="WID-100"),
+                               quantity=Decimal(24), uom="EA", unit_price=Decimal("12.50"))],
+            )  # fmt: skip
+            meta = Meta(
+                document_id="b", kind=KIND_OF[PoAcknowledgement], direction=Direction.OUTBOUND
+            )
+            documents.append(CanonicalDocument(meta=meta, body=body))
+        return render_x12(documents, OPTIONS, self.numbers, _Clock()).encode("latin-1")
+
+
+def _delivered(stack: LiveStack) -> int:
+    query = text(
+        "SELECT count(*) FROM deliveries WHERE system = 'erp' AND delivered_at IS NOT NULL"
+    )
+    with stack.gw.engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def _latencies(stack: LiveStack, since: datetime) -> list[float]:
+    query = text(
+        "SELECT m.received_at, d.delivered_at FROM deliveries d "
+        "JOIN transactions t ON t.id = d.transaction_id JOIN messages m ON m.id = t.message_id "
+        "WHERE d.system = 'erp' AND m.received_at >= :since"
+    )
+    with stack.gw.engine.connect() as connection:
+        rows = connection.execute(query, {"since": since}).all()
+    return sorted((done - received).total_seconds() for received, done in rows)
+
+
+def _run(
+    stack: LiveStack, key: str, payloads: list[bytes], sets: int, pace: float | None
+) -> dict[str, float]:
+    before = _delivered(stack)
+    start_wall = datetime.now(UTC)
+    start = time.monotonic()
+    client = httpx.Client(timeout=60, headers={"X-API-Key": key})
+
+    def post(payload: bytes) -> None:
+        client.post(f"{stack.api_url}/api/v1/inbound", content=payload).raise_for_status()
+
+    if pace is None:
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(post, payloads))
+    else:
+        for index, payload in enumerate(payloads):
+            time.sleep(max(0.0, start + index / pace - time.monotonic()))
+            post(payload)
+    expected = before + sets
+    deadline = time.monotonic() + 600
+    while _delivered(stack) < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    elapsed = time.monotonic() - start
+    latencies = _latencies(stack, start_wall)
+    client.close()
+    return {
+        "sets": sets,
+        "seconds": elapsed,
+        "sets_per_s": sets / elapsed,
+        "p50": statistics.median(latencies),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--interchanges", type=int, default=20, help="50-set interchanges")
+    parser.add_argument("--singles", type=int, default=300)
+    parser.add_argument("--paced-seconds", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=4, help="worker processes")
+    arguments = parser.parse_args()
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    env = {
+        "DATABASE_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}",
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "CROSSDOCK_ERP_RATE_PER_SECOND": "5000",
+        "CROSSDOCK_WMS_RATE_PER_SECOND": "5000",
+    }
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    stack = LiveStack(
+        Path(tempfile.mkdtemp(prefix="crossdock-bench-")),
+        concurrency=arguments.concurrency,
+        env=env,
+    )
+    make = Interchanges()
+    results = []
+    try:
+        _, key = stack.start()
+        _run(stack, key, [make.make(5)], 5, None)  # warm up every process
+        batch = [make.make(50) for _ in range(arguments.interchanges)]
+        results.append(
+            ("batch: 50-set interchanges", _run(stack, key, batch, 50 * len(batch), None))
+        )
+        singles = [make.make(1) for _ in range(arguments.singles)]
+        results.append(("single-set interchanges", _run(stack, key, singles, len(singles), None)))
+        paced = [make.make(1) for _ in range(50 * arguments.paced_seconds)]
+        results.append(("paced at 50 sets/s", _run(stack, key, paced, len(paced), 50.0)))
+    finally:
+        stack.stop()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    print(f"{'scenario':30} {'sets':>6} {'seconds':>8} {'sets/s':>8} {'p50 s':>7} {'p99 s':>7}")
+    for name, r in results:
+        print(f"{name:30} {r['sets']:6.0f} {r['seconds']:8.2f} {r['sets_per_s']:8.1f} "
+              f"{r['p50']:7.3f} {r['p99']:7.3f}")  # fmt: skip
+    print(
+        f"(worker processes: {arguments.concurrency}; targets: batch >= 500 sets/s, "
+        "single >= 100/s, paced p99 < 1 s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
