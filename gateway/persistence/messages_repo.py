@@ -73,6 +73,13 @@ class MessageRepository:
         del values["state"], values["id"]
         self._db.execute(update(transactions).where(transactions.c.id == record.id).values(values))
 
+    def count_transactions(self, message_id: str, states: list[State]) -> int:
+        statement = select(func.count()).where(
+            transactions.c.message_id == message_id,
+            transactions.c.state.in_([state.value for state in states]),
+        )
+        return int(self._db.execute(statement).scalar_one())
+
     def transactions_of(self, message_id: str) -> list[TransactionRecord]:
         query = (
             select(transactions)
