@@ -188,15 +188,11 @@ class TransitionOut(BaseModel):
     reason: str | None
     transaction_id: str | None = Field(description="None when the message itself moved")
 
+    model_config = ConfigDict(from_attributes=True)  # read straight off the domain record
+
     @classmethod
     def of(cls, transition: Transition) -> TransitionOut:
-        return cls(
-            from_state=transition.from_state,
-            to_state=transition.to_state,
-            at=transition.at,
-            reason=transition.reason,
-            transaction_id=transition.transaction_id,
-        )
+        return cls.model_validate(transition)
 
 
 class MessageDetail(MessageOut):
@@ -256,17 +252,11 @@ class KeyOut(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
 
+    model_config = ConfigDict(from_attributes=True)  # read straight off the domain record
+
     @classmethod
     def of(cls, key: ApiKey) -> KeyOut:
-        return cls(
-            id=key.id,
-            name=key.name,
-            prefix=key.prefix,
-            role=key.role,
-            partner_id=key.partner_id,
-            created_at=key.created_at,
-            revoked_at=key.revoked_at,
-        )
+        return cls.model_validate(key)
 
 
 class NewKeyOut(KeyOut):
