@@ -81,6 +81,9 @@ class LiveStack:
             "CROSSDOCK_DISPATCH": "celery",
             "CROSSDOCK_ERP_URL": f"{self.sandbox_url}/erp",
             "CROSSDOCK_WMS_URL": f"{self.sandbox_url}/wms",
+            # The sandbox takes a message's documents in one call (its batch endpoint).
+            "CROSSDOCK_ERP_BATCH_PATH": "/documents",
+            "CROSSDOCK_WMS_BATCH_PATH": "/documents",
         }
         self.settings = Settings.from_env(self.env)
         self.gw: Gateway = gateway(self.settings, connectors={})

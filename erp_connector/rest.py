@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote
@@ -32,6 +32,7 @@ from erp_connector.limits import CircuitBreaker, RateLimiter
 from erp_connector.templates import TemplateRegistry, default_templates
 from gateway.canonical import Kind
 from gateway.domain.delivery import DeliveryReceipt, DeliveryRejected, DeliveryUnavailable
+from gateway.domain.errors import GatewayError
 from gateway.settings import SystemSettings
 
 T = TypeVar("T")
@@ -89,6 +90,23 @@ class HttpConnector(ABC):
         path, content, content_type = self._encode(kind, document)
         headers = {"Idempotency-Key": idempotency_key, "Content-Type": content_type}
         return self._call("POST", path, self._receipt, content=content, headers=headers)
+
+    def deliver_many(
+        self, items: Sequence[tuple[Mapping[str, Any], str]]
+    ) -> list[DeliveryReceipt | GatewayError]:
+        """One answer per (document, key), in order. Without a batch endpoint: one call
+        each, and once the system is unavailable the rest get that error without a call
+        (a system that is down is not asked again forty-nine times)."""
+        answers: list[DeliveryReceipt | GatewayError] = []
+        for document, key in items:
+            if answers and isinstance(answers[-1], DeliveryUnavailable):
+                answers.append(answers[-1])
+                continue
+            try:
+                answers.append(self.deliver(document, key))
+            except GatewayError as error:
+                answers.append(error)
+        return answers
 
     def fetch(self, kind: str, external_id: str) -> Mapping[str, Any] | None:
         """The system's record of a document it holds, None when it answers 404."""
@@ -216,6 +234,65 @@ class RestConnector(HttpConnector):
     def _filed_as(self, kind: str) -> str:
         return self._templates.posted_as(kind)
 
+    def deliver_many(
+        self, items: Sequence[tuple[Mapping[str, Any], str]]
+    ) -> list[DeliveryReceipt | GatewayError]:
+        """Through the batch endpoint when the settings name one (chunks of
+        ``batch_size``); a document that cannot be encoded is refused on its own."""
+        path = self._settings.batch_path
+        if path is None:
+            return super().deliver_many(items)
+        answers: list[DeliveryReceipt | GatewayError] = []
+        size = self._settings.batch_size
+        for start in range(0, len(items), size):
+            answers.extend(self._batch(path, items[start : start + size]))
+        return answers
+
+    def _batch(
+        self, path: str, items: Sequence[tuple[Mapping[str, Any], str]]
+    ) -> list[DeliveryReceipt | GatewayError]:
+        answers: list[DeliveryReceipt | GatewayError | None] = []
+        sent: list[dict[str, Any]] = []
+        for document, key in items:
+            try:
+                if not key:
+                    raise DeliveryRejected("no idempotency key", code="delivery.bad_document")
+                kind = self._filed_as(_kind_of(document))
+                sent.append(
+                    {
+                        "kind": kind,
+                        "idempotency_key": key,
+                        "document": self._templates.render(document),
+                    }
+                )
+                answers.append(None)
+            except GatewayError as error:
+                answers.append(error)
+        if not sent:
+            return [a for a in answers if a is not None]
+        try:
+            content = json.dumps({"documents": sent}, ensure_ascii=False, separators=(",", ":"))
+            results = self._call(
+                "POST",
+                path,
+                _batch_results,
+                content=content.encode("utf-8"),
+                headers={"Content-Type": "application/json"},
+            )
+        except (TypeError, ValueError) as exc:
+            refused = DeliveryRejected(f"not JSON: {exc}", code="delivery.bad_document")
+            results = [refused] * len(sent)
+        except GatewayError as failure:
+            results = [failure] * len(sent)
+        if len(results) != len(sent):
+            garbled = DeliveryUnavailable(
+                f"{self.system} answered {len(results)} results for {len(sent)} documents",
+                code="delivery.bad_answer",
+            )
+            results = [garbled] * len(sent)
+        given = iter(results)
+        return [a if a is not None else _receipt_of(self.system, next(given)) for a in answers]
+
 
 class IdocConnector(HttpConnector):
     """IDoc-style XML to ``POST {url}/idoc``; kinds without an IDoc type are refused
@@ -238,6 +315,32 @@ def _kind_of(document: Mapping[str, Any]) -> str:
             f"not a canonical document: meta.kind is {kind!r}", code="delivery.bad_document"
         )
     return kind
+
+
+def _batch_results(response: httpx.Response) -> list[Any]:
+    answer = _json(response)
+    results = answer.get("results") if isinstance(answer, dict) else None
+    if not isinstance(results, list):
+        raise DeliveryUnavailable(
+            f"batch answer without results (HTTP {response.status_code})",
+            code="delivery.bad_answer",
+        )
+    return results
+
+
+def _receipt_of(system: str, result: Any) -> DeliveryReceipt | GatewayError:
+    """One item of a batch answer: stored (201), a duplicate (200) or refused."""
+    if isinstance(result, GatewayError):
+        return result
+    if not isinstance(result, dict):
+        return DeliveryUnavailable(f"{system}: unreadable batch item", code="delivery.bad_answer")
+    status, external = result.get("status"), result.get("id")
+    if status in (200, 201) and isinstance(external, str | int) and external != "":
+        return DeliveryReceipt(system, str(external), duplicate=result.get("duplicate") is True)
+    text = str(result.get("error") or f"status {status}")[:300]
+    if isinstance(status, int) and 400 <= status < 500 and status not in (408, 425, 429):
+        return DeliveryRejected(f"{system} refused it: {text}", code="delivery.rejected")
+    return DeliveryUnavailable(f"{system}: {text}", code="delivery.bad_answer")
 
 
 def _json(response: httpx.Response) -> Any:

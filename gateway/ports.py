@@ -6,7 +6,7 @@ root wires them, the services use nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -14,7 +14,8 @@ from typing import Any, BinaryIO, Literal, Protocol, Self
 
 from gateway.domain.access import ApiKey, Role
 from gateway.domain.control_numbers import Level
-from gateway.domain.delivery import Alert, DeliveryReceipt
+from gateway.domain.delivery import Alert, Attempt, DeliveryReceipt
+from gateway.domain.errors import GatewayError
 from gateway.domain.payloads import StoredPayload
 from gateway.domain.tracking import (
     Direction,
@@ -56,6 +57,14 @@ class Connector(Protocol):
         again must not create a second record."""
         ...
 
+    def deliver_many(
+        self, items: Sequence[tuple[Mapping[str, Any], str]]
+    ) -> list[DeliveryReceipt | GatewayError]:
+        """``deliver`` for many (document, idempotency key) pairs, one answer per pair in
+        their order: a receipt, or the error that pair would have raised. A system with a
+        batch endpoint takes them in one call; others one by one."""
+        ...
+
     def fetch(self, kind: str, external_id: str) -> Mapping[str, Any] | None:
         """The system's current view of a document it holds, None if it has none."""
         ...
@@ -83,6 +92,10 @@ class Dispatcher(Protocol):
     def process_inbound(self, message_id: str) -> None: ...
 
     def deliver(self, transaction_id: str) -> None: ...
+
+    def deliver_message(self, message_id: str) -> None:
+        """Every mapped transaction of a message at once (the batch fast path)."""
+        ...
 
     def send(self, message_id: str) -> None: ...
 
@@ -149,6 +162,32 @@ class MessageLog(Protocol):
 
     def update_transaction(self, record: TransactionRecord) -> None: ...
 
+    def add_transactions(
+        self,
+        entries: Sequence[
+            tuple[TransactionRecord, Sequence[tuple[State | None, State, str | None]]]
+        ],
+        at: datetime,
+    ) -> None: ...
+
+    def move_transactions(
+        self,
+        records: Sequence[TransactionRecord],
+        target: State,
+        at: datetime,
+        reasons: Sequence[str],
+    ) -> None: ...
+
+    def set_erp_document_ids(self, records: Sequence[TransactionRecord]) -> None: ...
+
+    def known_keys(self, idempotency_keys: Sequence[str]) -> dict[str, str]: ...
+
+    def mapped_of(self, message_id: str) -> list[TransactionRecord]: ...
+
+    def undelivered_of_orders(
+        self, partner_id: str, direction: Direction, po_numbers: Sequence[str]
+    ) -> list[TransactionRecord]: ...
+
     def transactions_of(self, message_id: str) -> list[TransactionRecord]: ...
 
     def count_transactions(self, message_id: str, states: list[State]) -> int: ...
@@ -211,6 +250,10 @@ class ApiKeyStore(Protocol):
 
 class DeliveryLog(Protocol):
     def delivered(self, transaction_id: str) -> dict[str, str]: ...
+
+    def delivered_many(self, transaction_ids: Sequence[str]) -> dict[str, dict[str, str]]: ...
+
+    def record_many(self, attempts: Sequence[Attempt], at: datetime) -> None: ...
 
     def attempts(self, transaction_id: str, system: str) -> int: ...
 

@@ -46,6 +46,20 @@ class FakeConnector:
         self.records.setdefault(idempotency_key, dict(document))  # type: ignore[call-overload]
         return self._receipt(self.system, f"{self.system}-{idempotency_key[:8]}", duplicate)
 
+    def deliver_many(self, items: list[tuple[object, str]]) -> list[object]:
+        """One answer per item as ``deliver`` would give it (the queued failures included);
+        ``batches`` counts the calls."""
+        from gateway.domain.errors import GatewayError
+
+        self.batches = getattr(self, "batches", 0) + 1
+        answers: list[object] = []
+        for document, key in items:
+            try:
+                answers.append(self.deliver(document, key))
+            except GatewayError as error:
+                answers.append(error)
+        return answers
+
     def fetch(self, kind: str, external_id: str) -> object:
         return next(
             (r for k, r in self.records.items() if f"{self.system}-{k[:8]}" == external_id), None

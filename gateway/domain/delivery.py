@@ -58,3 +58,13 @@ class Alert:
     raised_at: datetime
     text: str
     state: str  # open | acknowledged | resolved
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One delivery attempt: taken (``external_id``) or failed (``error``)."""
+
+    transaction_id: str
+    system: str
+    external_id: str | None = None
+    error: str | None = None

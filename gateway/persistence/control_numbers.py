@@ -5,11 +5,19 @@ used: a number is never handed out twice, even if the caller's own transaction
 rolls back later (the unused number is then a visible gap, never a reuse).
 The UPDATE takes the counter row's lock, so concurrent processes queue on it
 and get consecutive numbers.
+
+On PostgreSQL the allocation commits without waiting for its WAL flush
+(``synchronous_commit`` off for that transaction only; measured: the three
+allocations of an acknowledgement were a third of an interchange's processing
+time, mostly flush waits). A number still cannot be used twice: a number is only
+ever used in a message recorded by a later, synchronous commit, which flushes the
+WAL up to and including the allocation; a crash before that loses the allocation
+and the message that would have carried it, never a message that went out.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Engine, case, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, case, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from gateway.domain.control_numbers import MAXIMUM, Level
@@ -23,12 +31,15 @@ class DatabaseControlNumbers:
     def __init__(self, engine: Engine, *, start: int = 1) -> None:
         self._engine = engine
         self._start = start
+        self._postgres = engine.dialect.name == "postgresql"
 
     def next(self, partner: str, level: Level) -> int:
         return self.next_for(partner, level, Direction.OUTBOUND)
 
     def next_for(self, partner: str, level: Level, direction: Direction) -> int:
         with self._engine.begin() as connection:
+            if self._postgres:
+                connection.execute(_ASYNC_COMMIT)
             value = _advance(connection, partner, level, direction)
             if value is not None:
                 return value
@@ -57,6 +68,9 @@ class DatabaseControlNumbers:
                 select(counters.c.last_value).where(*_key(partner, level, direction))
             ).scalar()
         return int(value or 0)
+
+
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 
 def _key(partner: str, level: Level, direction: Direction) -> tuple[ColumnElement[bool], ...]:

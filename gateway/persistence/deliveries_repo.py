@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
-from gateway.domain.delivery import Alert
+from gateway.domain.delivery import Alert, Attempt
 from gateway.persistence.tables import alerts, deliveries
 
 
@@ -24,6 +25,59 @@ class DeliveryRepository:
             )
         )
         return {system: external_id or "" for system, external_id in rows}
+
+    def delivered_many(self, transaction_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """``delivered`` for many transactions in one query (those with none are absent)."""
+        found: dict[str, dict[str, str]] = {}
+        if not transaction_ids:
+            return found
+        query = select(
+            deliveries.c.transaction_id, deliveries.c.system, deliveries.c.external_id
+        ).where(
+            deliveries.c.transaction_id.in_(set(transaction_ids)),
+            deliveries.c.delivered_at.is_not(None),
+        )
+        for transaction_id, system, external_id in self._db.execute(query):
+            found.setdefault(transaction_id, {})[system] = external_id or ""
+        return found
+
+    def record_many(self, attempts: Sequence[Attempt], at: datetime) -> None:
+        """``record`` for many attempts: one query for the rows that exist, then one
+        UPDATE and one INSERT statement for the lot."""
+        if not attempts:
+            return
+        keys = {(a.transaction_id, a.system) for a in attempts}
+        found = self._db.execute(
+            select(deliveries.c.transaction_id, deliveries.c.system).where(
+                tuple_(deliveries.c.transaction_id, deliveries.c.system).in_(keys)
+            )
+        )
+        existing = {(transaction_id, system) for transaction_id, system in found}
+        updates, inserts = [], []
+        for a in attempts:
+            values = {
+                "external_id": a.external_id,
+                "delivered_at": at if a.external_id is not None else None,
+                "last_error": a.error,
+            }
+            if (a.transaction_id, a.system) in existing:
+                updates.append({"key_id": a.transaction_id, "key_system": a.system, **values})
+            else:
+                inserts.append(
+                    {"transaction_id": a.transaction_id, "system": a.system, "attempts": 1} | values
+                )
+        if updates:
+            self._db.execute(
+                update(deliveries)
+                .where(
+                    deliveries.c.transaction_id == bindparam("key_id"),
+                    deliveries.c.system == bindparam("key_system"),
+                )
+                .values(attempts=deliveries.c.attempts + 1),
+                updates,
+            )
+        if inserts:
+            self._db.execute(insert(deliveries), inserts)
 
     def attempts(self, transaction_id: str, system: str) -> int:
         value = self._db.execute(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from gateway.domain.tracking import (
     Direction,
@@ -55,6 +56,105 @@ class MessageRepository:
     ) -> None:
         self._db.execute(insert(transactions).values(rows.transaction_values(record)))
         self._history(record.message_id, record.id, None, record.state, at, reason)
+
+    def add_transactions(
+        self, entries: Sequence[tuple[TransactionRecord, Sequence[Step]]], at: datetime
+    ) -> None:
+        """New transactions in their final state with every step that led there, in two
+        statements whatever their number (a 50-set interchange measured 300 otherwise)."""
+        if not entries:
+            return
+        history = []
+        for record, steps in entries:
+            current: State | None = None
+            for source, target, reason in steps:
+                if source != current or (source is not None and not can_move(source, target)):
+                    raise IllegalTransition(f"transaction {record.id}: {source} → {target}")
+                history.append(_step(record.message_id, record.id, source, target, at, reason))
+                current = target
+            if current is not record.state:
+                raise IllegalTransition(f"transaction {record.id}: history ends in {current}")
+        self._db.execute(insert(transactions), [rows.transaction_values(r) for r, _ in entries])
+        self._db.execute(insert(state_transitions), history)
+
+    def move_transactions(
+        self,
+        records: Sequence[TransactionRecord],
+        target: State,
+        at: datetime,
+        reasons: Sequence[str],
+    ) -> None:
+        """``move_transaction`` for many (a reason each), in two statements."""
+        if not records:
+            return
+        for record in records:
+            if not can_move(record.state, target):
+                raise IllegalTransition(f"transaction {record.id}: {record.state} → {target}")
+        self._db.execute(
+            update(transactions)
+            .where(transactions.c.id == bindparam("record_id"))
+            .values(state=target.value),
+            [{"record_id": record.id} for record in records],
+        )
+        self._db.execute(
+            insert(state_transitions),
+            [
+                _step(r.message_id, r.id, r.state, target, at, reason)
+                for r, reason in zip(records, reasons, strict=True)
+            ],
+        )
+        for record in records:
+            record.state = target
+
+    def set_erp_document_ids(self, records: Sequence[TransactionRecord]) -> None:
+        """Save each record's ``erp_document_id`` (what a delivery learns), in one statement."""
+        if records:
+            self._db.execute(
+                update(transactions)
+                .where(transactions.c.id == bindparam("record_id"))
+                .values(erp_document_id=bindparam("erp_id")),
+                [{"record_id": r.id, "erp_id": r.erp_document_id} for r in records],
+            )
+
+    def known_keys(self, idempotency_keys: Sequence[str]) -> dict[str, str]:
+        """Idempotency key → id of the transaction that already carries it."""
+        if not idempotency_keys:
+            return {}
+        query = select(transactions.c.idempotency_key, transactions.c.id).where(
+            transactions.c.idempotency_key.in_(set(idempotency_keys))
+        )
+        return {key: id_ for key, id_ in self._db.execute(query)}
+
+    def mapped_of(self, message_id: str) -> list[TransactionRecord]:
+        """A message's transactions still to be delivered, in their order."""
+        query = (
+            select(transactions)
+            .where(
+                transactions.c.message_id == message_id,
+                transactions.c.state == State.MAPPED.value,
+            )
+            .order_by(transactions.c.position)
+        )
+        return [rows.transaction_record(row._mapping) for row in self._db.execute(query)]
+
+    def undelivered_of_orders(
+        self, partner_id: str, direction: Direction, po_numbers: Sequence[str]
+    ) -> list[TransactionRecord]:
+        """Every document of these POs not delivered yet (mapped or dead-lettered), oldest
+        first: what ``pending_before``/``pending_after`` ask of one record, for many."""
+        if not po_numbers:
+            return []
+        query = (
+            select(transactions)
+            .where(
+                transactions.c.partner_id == partner_id,
+                transactions.c.direction == direction.value,
+                transactions.c.po_number.in_(set(po_numbers)),
+                transactions.c.state.in_([State.MAPPED.value, State.DEAD_LETTERED.value]),
+            )
+            .order_by(transactions.c.created_at, transactions.c.position)
+        )
+        return [rows.transaction_record(row._mapping) for row in self._db.execute(query)]
 
     def move_transaction(
         self, record: TransactionRecord, target: State, at: datetime, reason: str | None = None
@@ -241,11 +341,28 @@ class MessageRepository:
     ) -> None:
         self._db.execute(
             insert(state_transitions).values(
-                message_id=message_id,
-                transaction_id=transaction_id,
-                from_state=source.value if source else None,
-                to_state=target.value,
-                at=at,
-                reason=reason,
+                _step(message_id, transaction_id, source, target, at, reason)
             )
         )
+
+
+Step = tuple[State | None, State, str | None]
+"""One line of a record's history: from, to, why."""
+
+
+def _step(
+    message_id: str,
+    transaction_id: str | None,
+    source: State | None,
+    target: State,
+    at: datetime,
+    reason: str | None,
+) -> dict[str, object]:
+    return {
+        "message_id": message_id,
+        "transaction_id": transaction_id,
+        "from_state": source.value if source else None,
+        "to_state": target.value,
+        "at": at,
+        "reason": reason,
+    }

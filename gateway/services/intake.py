@@ -64,6 +64,8 @@ class Outcome:
     transactions: list[TransactionRecord] = field(default_factory=list)
     acknowledgements: list[MessageRecord] = field(default_factory=list)
     documents: list[CanonicalDocument] = field(default_factory=list)
+    # The partner's profile when this run identified one (what comes next depends on it).
+    partner: PartnerProfile | None = None
 
 
 class PartnerNumbers:
@@ -159,6 +161,7 @@ class Intake:
             else:  # another worker finished it meanwhile
                 outcome = Outcome(current, uow.messages.transactions_of(message_id))
             uow.commit()
+            outcome.partner = profile
             return outcome
 
     def replay(self, message_id: str, reason: str) -> Outcome:

@@ -36,9 +36,10 @@ class Pipeline:
         self.unit_of_work = unit_of_work
         self.clock = clock
 
-    def process_inbound(self, message_id: str) -> Outcome:
+    def process_inbound(self, message_id: str, *, deliver: bool = True) -> Outcome:
         """Identify, validate, acknowledge and map; settle our outbound sets that a 997,
-        999 or CONTRL in it acknowledges; then hand on what comes next."""
+        999 or CONTRL in it acknowledges; then hand on what comes next (the delivery
+        too, unless ``deliver`` is False: a worker that delivers at once itself)."""
         outcome = self.intake.process(message_id)
         acks = [
             item
@@ -50,7 +51,7 @@ class Pipeline:
                 for item in acks:
                     reconcile(uow, item, self.clock.now())
                 uow.commit()
-        self.hand_on(outcome)
+        self.hand_on(outcome, deliver=deliver)
         return outcome
 
     def replay(self, message_id: str, reason: str) -> list[str]:
@@ -70,13 +71,18 @@ class Pipeline:
         self.hand_on(outcome)
         return [t.id for t in outcome.transactions if t.state is State.MAPPED]
 
-    def hand_on(self, outcome: Outcome) -> None:
-        for ack in outcome.acknowledgements:
+    def hand_on(self, outcome: Outcome, *, deliver: bool = True) -> None:
+        # A partner without an outbound transport fetches its acks (API): no send task.
+        fetched = outcome.partner is not None and not outcome.partner.transports.outbound
+        for ack in [] if fetched else outcome.acknowledgements:
             self.dispatcher.send(ack.id)
-        if self.delivery.configured:
-            for item in outcome.transactions:
-                if item.state is State.MAPPED:
-                    self.dispatcher.deliver(item.id)
+        if deliver and self.to_deliver(outcome):
+            self.dispatcher.deliver_message(outcome.message.id)
+
+    def to_deliver(self, outcome: Outcome) -> bool:
+        return self.delivery.configured and any(
+            item.state is State.MAPPED for item in outcome.transactions
+        )
 
 
 class InlineDispatcher:
@@ -98,6 +104,15 @@ class InlineDispatcher:
         except GatewayError as error:
             self.pipeline.delivery.dead_letter(transaction_id, error)
             return
+        for later in outcome.unblocked:
+            self.deliver(later)
+
+    def deliver_message(self, message_id: str) -> None:
+        assert self.pipeline is not None
+        delivery = self.pipeline.delivery
+        outcome = delivery.deliver_message(message_id)
+        for transaction_id, error in outcome.failed.items():
+            delivery.dead_letter(transaction_id, error)
         for later in outcome.unblocked:
             self.deliver(later)
 

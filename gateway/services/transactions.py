@@ -45,7 +45,10 @@ def record_transactions(
         for f in translation.mapping_failures
     }
     window = timedelta(days=profile.duplicates.window_days)
+    keys = [doc.meta.idempotency_key for doc in translation.documents if doc.meta.idempotency_key]
+    known = uow.messages.known_keys(keys)
     records: list[TransactionRecord] = []
+    entries: list[tuple[TransactionRecord, list[Step]]] = []
     for index, interchange in enumerate(translation.result.interchanges):
         repeated = index > 0 and _repeated(uow, message, profile, interchange, window)
         for group in interchange.groups:
@@ -75,46 +78,48 @@ def record_transactions(
                     interchange.status.value,
                 )
                 if rejected:
-                    record.state = State.REJECTED
-                    uow.messages.add_transaction(record, now, _rejection(result))
+                    steps: list[Step] = [(None, State.REJECTED, _rejection(result))]
                 elif repeated:
-                    record.state = State.DUPLICATE
-                    uow.messages.add_transaction(record, now, "its interchange was a duplicate")
+                    steps = [(None, State.DUPLICATE, "its interchange was a duplicate")]
                 else:
-                    _accept(uow, record, documents.get(key), failures.get(key), now)
+                    steps = _accept(record, documents.get(key), failures.get(key), known)
+                record.state = steps[-1][1]
                 records.append(record)
+                entries.append((record, steps))
+    uow.messages.add_transactions(entries, now)
     return records
 
 
+Step = tuple[State | None, State, str | None]
+
+
 def _accept(
-    uow: UnitOfWork,
     record: TransactionRecord,
     document: CanonicalDocument | None,
     failure: Any,
-    now: datetime,
-) -> None:
-    uow.messages.add_transaction(record, now, f"validated: {record.status}")
+    known: dict[str, str],
+) -> list[Step]:
+    """The steps of an accepted set; ``known`` (idempotency key → transaction id) grows
+    by what this one carries, so a set repeated within the message is a duplicate too."""
+    validated: Step = (None, State.VALIDATED, f"validated: {record.status}")
     if failure is not None:
-        uow.messages.move_transaction(record, State.FAILED, now, f"mapping: {failure.message}")
-        return
+        return [validated, (State.VALIDATED, State.FAILED, f"mapping: {failure.message}")]
     if document is None:
-        return  # a set we validate but do not map (no map for it yet)
+        return [validated]  # a set we validate but do not map (no map for it yet)
     meta = document.meta
     assert meta.idempotency_key is not None  # the maps always set it for inbound documents
-    earlier = uow.messages.transaction_by_key(meta.idempotency_key)
+    earlier = known.get(meta.idempotency_key)
     if earlier is not None:
-        uow.messages.move_transaction(
-            record, State.DUPLICATE, now, f"the same document as transaction {earlier.id}"
-        )
-        return
+        reason = f"the same document as transaction {earlier}"
+        return [validated, (State.VALIDATED, State.DUPLICATE, reason)]
+    known[meta.idempotency_key] = record.id
     record.kind = meta.kind.value
     record.business_number = _business_number(document)
     record.po_number = _po_number(document)
     record.idempotency_key = meta.idempotency_key
     record.document_id = meta.document_id
     record.document = document_to_dict(document)
-    uow.messages.update_transaction(record)
-    uow.messages.move_transaction(record, State.MAPPED, now, f"mapped to {record.kind}")
+    return [validated, (State.VALIDATED, State.MAPPED, f"mapped to {record.kind}")]
 
 
 def _repeated(

@@ -7,6 +7,7 @@ from celery import Celery, current_app
 # Task names are part of the wire format between API, worker and beat: keep them stable.
 PROCESS_INBOUND = "crossdock.process_inbound"
 DELIVER = "crossdock.deliver"
+DELIVER_MESSAGE = "crossdock.deliver_message"
 SEND = "crossdock.send"
 SWEEP = "crossdock.sweep"
 
@@ -27,6 +28,13 @@ class CeleryDispatcher:
 
     def deliver(self, transaction_id: str) -> None:
         self.app.send_task(DELIVER, args=[transaction_id], queue="delivery")
+
+    def deliver_message(self, message_id: str) -> None:
+        self.app.send_task(DELIVER_MESSAGE, args=[message_id], queue="delivery")
+
+    def deliver_later(self, transaction_id: str, countdown: float) -> None:
+        """The per-document path with its retries, after ``countdown`` seconds."""
+        self.app.send_task(DELIVER, args=[transaction_id], queue="delivery", countdown=countdown)
 
     def send(self, message_id: str) -> None:
         self.app.send_task(SEND, args=[message_id], queue="outbound")

@@ -12,7 +12,14 @@ from celery import Task, shared_task
 from gateway.domain.errors import PermanentError, RetryableError
 from gateway.domain.tracking import State
 from gateway.services.sweep import resume_stalled
-from gateway.tasks.dispatch import DELIVER, PROCESS_INBOUND, SEND, SWEEP
+from gateway.tasks.dispatch import (
+    DELIVER,
+    DELIVER_MESSAGE,
+    PROCESS_INBOUND,
+    SEND,
+    SWEEP,
+    CeleryDispatcher,
+)
 from gateway.tasks.runtime import retry_policy, services
 
 log = logging.getLogger(__name__)
@@ -21,11 +28,20 @@ log = logging.getLogger(__name__)
 @shared_task(name=PROCESS_INBOUND, bind=True, acks_late=True, max_retries=5)
 def process_inbound(self: Task[Any, str], message_id: str) -> str:
     """Intake of a received message; retried only for transient store errors."""
+    pipeline = services().pipeline
     try:
-        outcome = services().pipeline.process_inbound(message_id)
+        outcome = pipeline.process_inbound(message_id, deliver=False)
     except RetryableError as error:
         countdown = retry_policy().countdown(self.request.retries)
         raise self.retry(exc=error, countdown=countdown) from error
+    if pipeline.to_deliver(outcome):
+        # Delivered here and now rather than by a task of its own: one broker round trip
+        # and task start less per message (measured on the single-set benchmark). What
+        # fails goes on to the delivery queue's per-document task with its retries.
+        try:
+            _deliver_message(message_id)
+        except RetryableError:
+            pipeline.dispatcher.deliver_message(message_id)  # the store hiccuped: later
     return outcome.message.state.value
 
 
@@ -54,6 +70,37 @@ def deliver(self: Task[Any, str], transaction_id: str) -> str:
     except PermanentError as error:
         delivery.dead_letter(transaction_id, error)
         return State.DEAD_LETTERED.value
+
+
+@shared_task(name=DELIVER_MESSAGE, acks_late=True)
+def deliver_message(message_id: str) -> dict[str, int]:
+    """A message's documents together (the fast path). What fails goes on to the
+    per-document task: at once after a backoff when retryable, dead-lettered when the
+    system refused it; what an earlier document of its PO held back goes when that one
+    is delivered."""
+    return _deliver_message(message_id)
+
+
+def _deliver_message(message_id: str) -> dict[str, int]:
+    gw = services()
+    policy = retry_policy()
+    outcome = gw.delivery.deliver_message(message_id)
+    dispatcher = gw.pipeline.dispatcher
+    for transaction_id, error in outcome.failed.items():
+        if isinstance(error, RetryableError) and isinstance(dispatcher, CeleryDispatcher):
+            wait = policy.countdown(0, getattr(error, "retry_after", None))
+            dispatcher.deliver_later(transaction_id, wait)
+        elif isinstance(error, RetryableError):
+            dispatcher.deliver(transaction_id)
+        else:
+            gw.delivery.dead_letter(transaction_id, error)
+    for later in outcome.unblocked:
+        dispatcher.deliver(later)
+    return {
+        "delivered": len(outcome.delivered),
+        "waiting": len(outcome.waiting),
+        "failed": len(outcome.failed),
+    }
 
 
 @shared_task(name=SEND, bind=True, acks_late=True, max_retries=None)

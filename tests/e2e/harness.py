@@ -145,6 +145,8 @@ def stack(tmp: Path, **extra_env: str) -> Iterator[Stack]:
         "CROSSDOCK_DATA_DIR": str(tmp / "data"),
         "CROSSDOCK_ERP_URL": f"{sandbox_url}/erp",
         "CROSSDOCK_WMS_URL": f"{sandbox_url}/wms",
+        "CROSSDOCK_ERP_BATCH_PATH": "/documents",
+        "CROSSDOCK_WMS_BATCH_PATH": "/documents",
         "CROSSDOCK_ERP_TIMEOUT_SECONDS": "5",
         "CROSSDOCK_WMS_TIMEOUT_SECONDS": "5",
         "CROSSDOCK_ERP_CIRCUIT_COOL_DOWN_SECONDS": "1",

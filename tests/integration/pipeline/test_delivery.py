@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from gateway.bootstrap import Gateway, gateway
 from gateway.domain.delivery import DeliveryRejected
-from gateway.domain.tracking import State, Transport
+from gateway.domain.tracking import Direction, MessageQuery, State, Transport
 from gateway.services.delivery import RetryPolicy
 from gateway.services.intake import Submission
 from gateway.settings import Settings
@@ -22,11 +22,20 @@ DAY1 = (ROOT / "demo/inbound/acme_supply_day1.x12").read_bytes()
 
 
 class Held:
-    """A dispatcher that only remembers what it was asked to deliver (the test decides)."""
+    """A dispatcher that only remembers what it was asked to deliver (the test decides):
+    a message handed on as a whole counts as its mapped transactions, in order."""
 
     def __init__(self) -> None:
         self.deliveries: list[str] = []
+        self.messages: list[str] = []
         self.sent: list[str] = []
+        self.gw: Gateway | None = None
+
+    def deliver_message(self, message_id: str) -> None:
+        assert self.gw is not None
+        self.messages.append(message_id)
+        with self.gw.unit_of_work() as uow:
+            self.deliveries.extend(t.id for t in uow.messages.mapped_of(message_id))
 
     def process_inbound(self, message_id: str) -> None:
         raise AssertionError("not used")
@@ -64,6 +73,7 @@ def gw(
     with wired.unit_of_work() as uow:
         uow.partners.save(acme(), clock.now())
         uow.commit()
+    held.gw = wired
     return wired
 
 
@@ -77,7 +87,14 @@ def test_each_document_reaches_its_systems_once(
     gw: Gateway, held: Held, systems: dict[str, FakeConnector]
 ) -> None:
     message_id = _receive(gw)
-    assert len(held.deliveries) == 3 and len(held.sent) == 2  # three sets; TA1 and 997
+    assert len(held.deliveries) == 3  # three sets
+    # TA1 and 997 wait for the partner to fetch them: it has no outbound transport, so
+    # no send task is queued for them.
+    assert held.sent == []
+    with gw.unit_of_work() as uow:
+        acks = [m for m in uow.messages.find(MessageQuery(direction=Direction.OUTBOUND))]
+    assert sorted(m.document_type or "" for m in acks) == ["997", "TA1"]
+    assert {m.state for m in acks} == {State.QUEUED}
     for transaction_id in held.deliveries:
         assert gw.delivery.deliver(transaction_id).state is State.DELIVERED
     for transaction_id in held.deliveries:  # a task run twice changes nothing
@@ -157,3 +174,63 @@ def test_the_retry_policy_backs_off_with_jitter_and_honours_retry_after() -> Non
         assert expected / 2 <= countdown <= expected
     assert policy.countdown(0, retry_after=30) == 30
     assert policy.countdown(0, retry_after=3600) == 60  # bounded: never past the window
+
+
+def _states(gw: Gateway, message_id: str) -> list[State]:
+    with gw.unit_of_work() as uow:
+        return [t.state for t in uow.messages.transactions_of(message_id)]
+
+
+def test_a_message_is_delivered_in_one_call_per_system(
+    gw: Gateway, held: Held, systems: dict[str, FakeConnector]
+) -> None:
+    message_id = _receive(gw)
+    assert held.messages == [message_id]  # handed on once, not once per set
+    outcome = gw.delivery.deliver_message(message_id)
+    # 855, 856 and 810 of one PO: the first goes; the later two wait for it (PO order).
+    assert len(outcome.delivered) == 1 and len(outcome.waiting) == 2
+    assert outcome.unblocked == outcome.waiting
+    assert systems["erp"].batches == 1
+    for transaction_id in outcome.unblocked:  # the per-document path takes the rest
+        gw.delivery.deliver(transaction_id)
+    assert _states(gw, message_id) == [State.DELIVERED] * 3
+    again = gw.delivery.deliver_message(message_id)  # a task run twice changes nothing
+    assert again.delivered == [] and len(systems["erp"].calls) == 3
+    with gw.unit_of_work() as uow:
+        message = uow.messages.get(message_id)
+        assert message is not None and message.state is State.DELIVERED
+        history = [(s.from_state, s.to_state) for s in uow.messages.history(message_id)]
+    assert history.count((State.MAPPED, State.DELIVERED)) == 4  # three sets and the message
+
+
+def test_a_batch_of_distinct_orders_goes_together_and_failures_stay_mapped(
+    gw: Gateway, systems: dict[str, FakeConnector]
+) -> None:
+    data = (ROOT / "demo/inbound/acme_supply_day1.x12").read_bytes()
+    message_id = _receive(gw, data)
+    with gw.unit_of_work() as uow:  # give each set its own PO so none waits for another
+        records = uow.messages.mapped_of(message_id)
+        for index, record in enumerate(records):
+            record.po_number = f"PO-{index}"
+            uow.messages.update_transaction(record)
+        uow.commit()
+    systems["erp"].fail_next(1, DeliveryRejected("no such vendor"))
+    outcome = gw.delivery.deliver_message(message_id)
+    assert len(outcome.delivered) == 2 and list(outcome.failed) == [records[0].id]
+    assert isinstance(outcome.failed[records[0].id], DeliveryRejected)
+    assert _states(gw, message_id) == [State.MAPPED, State.DELIVERED, State.DELIVERED]
+    with gw.unit_of_work() as uow:
+        assert uow.deliveries.attempts(records[0].id, "erp") == 1
+        assert uow.deliveries.delivered(records[0].id) == {}
+        ship_notice = uow.deliveries.delivered(records[1].id)
+    assert set(ship_notice) == {"erp", "wms"}  # each system its own batch
+    assert systems["erp"].batches == 1 and systems["wms"].batches == 1
+    retried = gw.delivery.deliver_message(message_id)  # only the failed one is asked again
+    assert (
+        retried.delivered == [records[0].id]
+        and systems["erp"].calls.count(records[0].idempotency_key) == 2
+    )
+    with gw.unit_of_work() as uow:
+        assert uow.deliveries.attempts(records[0].id, "erp") == 2
+        message = uow.messages.get(message_id)
+        assert message is not None and message.state is State.DELIVERED

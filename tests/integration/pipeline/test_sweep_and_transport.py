@@ -38,6 +38,7 @@ def gw(store_engine: Engine, tmp_path: Path, clock: FixedClock, held: Held) -> G
     with wired.unit_of_work() as uow:
         uow.partners.save(acme(), clock.now())
         uow.commit()
+    held.gw = wired
     return wired
 
 
