@@ -1,0 +1,1 @@
+"""AS2 (RFC 4130): arrives with its issue."""
