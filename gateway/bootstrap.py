@@ -18,7 +18,7 @@ from gateway.persistence.database import make_engine
 from gateway.persistence.migrate import upgrade
 from gateway.persistence.payload_files import FilesystemPayloadStore
 from gateway.persistence.unit_of_work import SqlUnitOfWork
-from gateway.ports import Clock, Connector, ControlNumberAllocator, Dispatcher
+from gateway.ports import Clock, Connector, ControlNumberAllocator, Dispatcher, OutboundTransport
 from gateway.services.delivery import Delivery
 from gateway.services.intake import Intake
 from gateway.services.outbound import Outbound
@@ -102,9 +102,13 @@ def gateway(
     pipeline = Pipeline(
         intake, delivery, remapper, dispatcher or inline, lambda: SqlUnitOfWork(engine), clock
     )
-    outbound = Outbound(
-        lambda: SqlUnitOfWork(engine), payloads, numbers, clock, {"http": HttpOutbound()}
-    )
+    from gateway.transports.sftp import SftpOutbound  # paramiko/asyncssh: only when wired
+
+    transports: dict[str, OutboundTransport] = {
+        "http": HttpOutbound(),
+        "sftp": SftpOutbound(settings.effective_sftp_root),
+    }
+    outbound = Outbound(lambda: SqlUnitOfWork(engine), payloads, numbers, clock, transports)
     inline.pipeline = pipeline
     inline.outbound = outbound
     return Gateway(

@@ -146,6 +146,10 @@ class MessageLog(Protocol):
 
     def get(self, message_id: str) -> MessageRecord | None: ...
 
+    def by_transport_id(
+        self, transport: str, partner_id: str | None, transport_message_id: str
+    ) -> MessageRecord | None: ...
+
     def update(self, record: MessageRecord) -> None: ...
 
     def move(

@@ -70,6 +70,14 @@ class Settings(BaseModel):
     stall_seconds: float = Field(default=300.0, gt=0)
     # Larger uploads are refused before they are read in full (HTTP 413).
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
+    # Our SFTP server: each partner's home (inbound/, outbound/, archive/) under sftp_root,
+    # our host key at sftp_host_key (created on first start); data_dir when unset.
+    sftp_root: Path | None = None
+    sftp_host_key: Path | None = None
+    sftp_host: str = "0.0.0.0"
+    sftp_port: int = Field(default=2222, ge=0, le=65535)
+    # How often beat looks for partners' servers due a poll (each has its own interval).
+    sftp_poll_check_seconds: float = Field(default=30.0, gt=0)
     # Systems of record; None: documents stay "mapped" until one is configured.
     erp: SystemSettings | None = None
     wms: SystemSettings | None = None
@@ -87,6 +95,16 @@ class Settings(BaseModel):
     @property
     def broker_dir(self) -> Path:
         return self.data_dir / "broker"
+
+    @property
+    def effective_sftp_root(self) -> Path:
+        return self.sftp_root if self.sftp_root is not None else self.data_dir / "sftp"
+
+    @property
+    def effective_sftp_host_key(self) -> Path:
+        if self.sftp_host_key is not None:
+            return self.sftp_host_key
+        return self.data_dir / "sftp_host_ed25519_key"
 
     @property
     def effective_payload_dir(self) -> Path:
@@ -125,6 +143,11 @@ _ENVIRONMENT = {
     "CROSSDOCK_SWEEP_INTERVAL_SECONDS": "sweep_interval_seconds",
     "CROSSDOCK_STALL_SECONDS": "stall_seconds",
     "CROSSDOCK_MAX_UPLOAD_BYTES": "max_upload_bytes",
+    "CROSSDOCK_SFTP_ROOT": "sftp_root",
+    "CROSSDOCK_SFTP_HOST_KEY": "sftp_host_key",
+    "CROSSDOCK_SFTP_HOST": "sftp_host",
+    "CROSSDOCK_SFTP_PORT": "sftp_port",
+    "CROSSDOCK_SFTP_POLL_CHECK_SECONDS": "sftp_poll_check_seconds",
 }
 
 

@@ -231,15 +231,18 @@ class _Connection(asyncssh.SSHServer):
         )
 
 
-def ensure_host_key(path: Path) -> None:
-    """Create an Ed25519 host key at ``path`` (mode 0600) if there is none yet."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = asyncssh.generate_private_key("ssh-ed25519").export_private_key()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as target:
-        target.write(data)
+def ensure_host_key(path: Path) -> str:
+    """Create an Ed25519 host key at ``path`` (mode 0600) if there is none yet; return
+    its public line, also written beside it as ``<path>.pub`` (what partners pin)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = asyncssh.generate_private_key("ssh-ed25519").export_private_key()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as target:
+            target.write(data)
+    public = asyncssh.read_private_key(path).export_public_key().decode("ascii").strip()
+    Path(f"{path}.pub").write_text(public + "\n")
+    return public
 
 
 def run(

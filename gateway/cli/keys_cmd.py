@@ -11,7 +11,7 @@ from typing import Any
 
 from gateway.api import create_key
 from gateway.cli.common import EXIT_OK, EXIT_REJECTED, fail
-from gateway.cli.store_support import wired
+from gateway.cli.store_support import serving, wired
 from gateway.domain.access import Role
 from gateway.domain.errors import GatewayError
 
@@ -77,15 +77,6 @@ def _serve(arguments: argparse.Namespace) -> int:
     import uvicorn  # only this command needs the server
 
     from gateway.api import create_app
-    from gateway.bootstrap import gateway
-    from gateway.settings import get_settings
-    from gateway.tasks.app import make_celery
-    from gateway.tasks.dispatch import CeleryDispatcher
 
-    settings = get_settings()
-    if settings.dispatch == "celery":
-        gw = gateway(settings, dispatcher=CeleryDispatcher(make_celery(settings)))
-    else:
-        gw = wired()
-    uvicorn.run(create_app(gw), host=arguments.host, port=arguments.port)
+    uvicorn.run(create_app(serving()), host=arguments.host, port=arguments.port)
     return EXIT_OK

@@ -16,6 +16,7 @@ from gateway.cli import (
     partners_cmd,
     render_cmd,
     sandbox_cmd,
+    sftp_cmd,
     translate_cmd,
 )
 
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     partners_cmd.add_commands(commands)
     keys_cmd.add_commands(commands)
     sandbox_cmd.add_commands(commands)
+    sftp_cmd.add_commands(commands)
     return parser
 
 

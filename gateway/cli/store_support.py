@@ -14,5 +14,17 @@ def wired() -> Gateway:
     return gateway(get_settings())
 
 
+def serving() -> Gateway:
+    """The gateway for a long-running entrypoint (API, SFTP server): with
+    ``CROSSDOCK_DISPATCH=celery`` it queues each step for the workers, else it runs them."""
+    settings = get_settings()
+    if settings.dispatch == "celery":
+        from gateway.tasks.app import make_celery
+        from gateway.tasks.dispatch import CeleryDispatcher
+
+        return gateway(settings, dispatcher=CeleryDispatcher(make_celery(settings)))
+    return wired()
+
+
 def print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, default=str, ensure_ascii=False))

@@ -80,6 +80,12 @@ class IllegalTransition(ValueError):
     """A programming error: the pipeline tried a move the state machine forbids."""
 
 
+class AlreadyReceived(Exception):
+    """The store already holds an inbound message with this transport id from this
+    partner (an SFTP file offered again, an AS2 Message-ID resent, an API request
+    retried with its X-Request-ID): the caller answers with the earlier message."""
+
+
 @dataclass(frozen=True, slots=True)
 class Transition:
     """One line of a message's or transaction's history; never changed once written."""

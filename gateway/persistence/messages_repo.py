@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from gateway.domain.tracking import (
+    AlreadyReceived,
     Direction,
     IllegalTransition,
     MessageQuery,
@@ -15,6 +17,7 @@ from gateway.domain.tracking import (
     State,
     TransactionRecord,
     Transition,
+    Transport,
     can_move,
 )
 from gateway.persistence import rows
@@ -26,9 +29,36 @@ class MessageRepository:
         self._db = connection
 
     def add(self, record: MessageRecord, at: datetime, reason: str | None = None) -> None:
-        """A new message, with the first line of its history."""
-        self._db.execute(insert(messages).values(rows.message_values(record)))
+        """A new message, with the first line of its history.
+
+        Raises:
+            AlreadyReceived: an inbound message with the same transport id from the same
+                partner is stored already (the transaction is then unusable: roll back).
+        """
+        try:
+            self._db.execute(insert(messages).values(rows.message_values(record)))
+        except IntegrityError as error:
+            if record.transport_message_id is None or record.direction is not Direction.INBOUND:
+                raise
+            if record.transport not in (Transport.SFTP, Transport.AS2):
+                raise
+            raise AlreadyReceived(record.transport_message_id) from error
         self._history(record.id, None, None, record.state, at, reason)
+
+    def by_transport_id(
+        self, transport: str, partner_id: str | None, transport_message_id: str
+    ) -> MessageRecord | None:
+        """The inbound message a transport id names (for that partner)."""
+        query = select(messages).where(
+            messages.c.direction == Direction.INBOUND.value,
+            messages.c.transport == transport,
+            messages.c.transport_message_id == transport_message_id,
+            messages.c.partner_id.is_(None)
+            if partner_id is None
+            else messages.c.partner_id == partner_id,
+        )
+        row = self._db.execute(query).first()
+        return None if row is None else rows.message_record(row._mapping)
 
     def get(self, message_id: str) -> MessageRecord | None:
         row = self._db.execute(select(messages).where(messages.c.id == message_id)).first()

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -88,6 +89,8 @@ partners = Table(
     ),
 )
 
+IDEMPOTENT_TRANSPORTS = "direction = 'inbound' AND transport IN ('sftp', 'as2')"
+
 messages = Table(
     "messages",
     metadata,
@@ -113,6 +116,19 @@ messages = Table(
     Column("error_code", String(80)),
     Column("error_message", Text),
     Index(None, "transport", "transport_message_id"),
+    # One inbound message per transport id and partner on the transports whose ids name
+    # what was sent (an SFTP file with its checksum, an AS2 Message-ID): a file offered
+    # again or a resent Message-ID is the same message, even when two offers race. (A
+    # path given to the command line or an API request id names no content: not here.)
+    Index(
+        "uq_messages_inbound_transport_id",
+        "transport",
+        "partner_id",
+        "transport_message_id",
+        unique=True,
+        postgresql_where=text(IDEMPOTENT_TRANSPORTS),
+        sqlite_where=text(IDEMPOTENT_TRANSPORTS),
+    ),
     Index(None, "partner_id", "received_at"),
     Index(None, "interchange_control_number"),
     Index(None, "state"),

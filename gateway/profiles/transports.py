@@ -119,9 +119,16 @@ class SftpRemote(BaseModel):
     username: Text
     host_key: OpenSshPublicKey
     credentials: SecretReference
+    """``file:/path`` names our private key file; ``env:NAME`` holds our password."""
     poll_path: Text | None = None
+    """Where the partner leaves files for us (None: we do not poll)."""
     push_path: Text | None = None
+    """Where we leave files for the partner (None: we do not push)."""
     poll_interval_seconds: Annotated[int, Field(gt=0)] = 300
+    after_download: Literal["archive", "delete"] = "archive"
+    """What happens to a polled file on their server once its bytes are stored here."""
+    archive_path: Text = "archive"
+    """Where polled files go on their server when ``after_download`` is archive."""
 
 
 class SftpTransport(BaseModel):

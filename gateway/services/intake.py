@@ -25,6 +25,7 @@ from gateway.domain.control_numbers import Level
 from gateway.domain.errors import GatewayError
 from gateway.domain.payloads import PayloadTooLarge
 from gateway.domain.tracking import (
+    AlreadyReceived,
     Direction,
     EnvelopeParty,
     InterchangeSighting,
@@ -96,7 +97,20 @@ class Intake:
         self._max_bytes = max_bytes
 
     def receive(self, source: bytes | BinaryIO, submission: Submission) -> MessageRecord:
-        """Store the raw bytes durably, then record the message as received.
+        """Store the raw bytes durably, then record the message as received (the message
+        recorded earlier under the same transport id and partner, if there is one).
+
+        Raises:
+            PayloadTooLarge: past the size limit; nothing is kept.
+        """
+        return self.accept(source, submission)[0]
+
+    def accept(
+        self, source: bytes | BinaryIO, submission: Submission
+    ) -> tuple[MessageRecord, bool]:
+        """``receive``, and whether the message is new: False when the transport offered
+        the same thing again (its id from the same partner is in the store already), and
+        the earlier message is returned. Two offers racing each other get one message.
 
         Raises:
             PayloadTooLarge: past the size limit; nothing is kept.
@@ -118,10 +132,22 @@ class Intake:
             transport_message_id=submission.transport_message_id,
             partner_id=submission.partner_id,
         )
-        with self._uow() as uow:
-            uow.messages.add(record, now, f"received over {submission.transport}")
-            uow.commit()
-        return record
+        try:
+            with self._uow() as uow:
+                uow.messages.add(record, now, f"received over {submission.transport}")
+                uow.commit()
+        except AlreadyReceived:
+            assert submission.transport_message_id is not None
+            with self._uow() as uow:
+                earlier = uow.messages.by_transport_id(
+                    submission.transport.value,
+                    submission.partner_id,
+                    submission.transport_message_id,
+                )
+            if earlier is None:  # the index fired, so it is there: a bug if not
+                raise
+            return earlier, False
+        return record, True
 
     def process(self, message_id: str) -> Outcome:
         """Identify, validate, acknowledge and map a received message.

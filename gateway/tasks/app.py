@@ -67,6 +67,9 @@ def make_celery(settings: Settings) -> Celery:
         task_routes={
             "crossdock.process_inbound": {"queue": "inbound"},
             "crossdock.deliver": {"queue": "delivery"},
+            "crossdock.deliver_message": {"queue": "delivery"},
+            "crossdock.poll_due": {"queue": "polling"},
+            "crossdock.poll_partner": {"queue": "polling"},
             "crossdock.send": {"queue": "outbound"},
             "crossdock.sweep": {"queue": "polling"},
         },
@@ -78,7 +81,12 @@ def make_celery(settings: Settings) -> Celery:
         timezone="UTC",
         # Overdue acks and stalled work are found in the store, not the broker.
         beat_schedule={
-            "sweep": {"task": "crossdock.sweep", "schedule": settings.sweep_interval_seconds}
+            "sweep": {"task": "crossdock.sweep", "schedule": settings.sweep_interval_seconds},
+            # Finds the partners' SFTP servers due a poll (each at its profile's interval).
+            "poll-due": {
+                "task": "crossdock.poll_due",
+                "schedule": settings.sftp_poll_check_seconds,
+            },
         },
     )
     app.autodiscover_tasks(["gateway.tasks"], related_name="pipeline", force=True)

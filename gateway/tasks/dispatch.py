@@ -10,6 +10,8 @@ DELIVER = "crossdock.deliver"
 DELIVER_MESSAGE = "crossdock.deliver_message"
 SEND = "crossdock.send"
 SWEEP = "crossdock.sweep"
+POLL_DUE = "crossdock.poll_due"
+POLL_PARTNER = "crossdock.poll_partner"
 
 
 class CeleryDispatcher:

@@ -15,6 +15,8 @@ from gateway.services.sweep import resume_stalled
 from gateway.tasks.dispatch import (
     DELIVER,
     DELIVER_MESSAGE,
+    POLL_DUE,
+    POLL_PARTNER,
     PROCESS_INBOUND,
     SEND,
     SWEEP,
@@ -129,3 +131,53 @@ def sweep() -> dict[str, int]:
     stall = timedelta(seconds=gw.settings.stall_seconds)
     resumed = resume_stalled(gw.unit_of_work, gw.pipeline.dispatcher, gw.clock, stall)
     return {"overdue": gw.outbound.mark_overdue(), **resumed}
+
+
+@shared_task(name=POLL_DUE, acks_late=True)
+def poll_due() -> list[str]:
+    """Beat, every few seconds: queue a poll for each partner whose interval has come
+    round (stateless: the partner's interval windows, not a last-poll record)."""
+    from gateway.transports.sftp import due_for_poll  # paramiko: only where polling runs
+
+    gw = services()
+    now = gw.clock.now().timestamp()
+    with gw.unit_of_work() as uow:
+        partners = uow.partners.list_all(include_inactive=False)
+    due = [
+        p.profile.id
+        for p in partners
+        if due_for_poll(p.profile, now, gw.settings.sftp_poll_check_seconds)
+    ]
+    for partner_id in due:
+        poll_partner.apply_async(args=(partner_id,), queue="polling")
+    return due
+
+
+@shared_task(name=POLL_PARTNER, bind=True, acks_late=True, max_retries=3)
+def poll_partner(self: Task[Any, dict[str, int]], partner_id: str) -> dict[str, int]:
+    """Fetch a partner's files from its SFTP server. A connection that fails transiently
+    is retried with backoff; the next scheduled poll picks up whatever is left anyway
+    (each file is stored before it is archived there, and is the same message if
+    fetched twice)."""
+    from gateway.transports.sftp import poll_partner as poll_now
+
+    gw = services()
+    with gw.unit_of_work() as uow:
+        stored = uow.partners.get(partner_id)
+    if stored is None:
+        return {"fetched": 0, "refused": 0}
+    try:
+        result = poll_now(
+            stored.profile,
+            gw.intake,
+            gw.pipeline.dispatcher,
+            gw.unit_of_work,
+            max_file_size=gw.settings.max_upload_bytes,
+        )
+    except RetryableError as error:
+        countdown = retry_policy().countdown(self.request.retries)
+        raise self.retry(exc=error, countdown=countdown) from error
+    except PermanentError as error:
+        log.warning("polling %s failed: %s", partner_id, error)
+        return {"fetched": 0, "refused": 0}
+    return {"fetched": len(result.fetched), "refused": len(result.refused)}

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import httpx
 
-from gateway.domain.errors import PermanentError, RetryableError
 from gateway.domain.tracking import MessageRecord
 from gateway.profiles.model import PartnerProfile
+from gateway.transports.errors import TransportRefused, TransportUnavailable
+from gateway.transports.secrets import secret
 
-
-class TransportUnavailable(RetryableError):
-    code = "transport.unavailable"
-
-
-class TransportRefused(PermanentError):
-    code = "transport.refused"
+__all__ = ["HttpOutbound", "TransportRefused", "TransportUnavailable"]
 
 
 class HttpOutbound:
@@ -35,7 +27,7 @@ class HttpOutbound:
             "X-Request-ID": message.id,  # their side can drop a repeat of ours
         }
         if http.api_key:
-            headers[http.api_key_header] = _secret(http.api_key)
+            headers[http.api_key_header] = secret(http.api_key)
         try:
             answer = self._client.post(str(http.url), content=payload, headers=headers)
         except httpx.HTTPError as error:
@@ -48,14 +40,3 @@ class HttpOutbound:
 
     def close(self) -> None:
         self._client.close()
-
-
-def _secret(reference: str) -> str:
-    """``env:NAME`` or ``file:/path``: profiles name where secrets live, never hold them."""
-    kind, _, where = reference.partition(":")
-    if kind == "env":
-        value = os.environ.get(where)
-        if value is None:
-            raise TransportRefused(f"secret {reference} is not set")
-        return value
-    return Path(where).read_text().strip()

@@ -20,10 +20,10 @@ SERVICES: dict[str, Any] = COMPOSE["services"]
 
 
 def test_the_services_of_the_production_shape_are_there() -> None:
-    assert set(SERVICES) == {"api", "worker", "beat", "redis", "postgres", "sandbox"}
+    assert set(SERVICES) == {"api", "worker", "beat", "redis", "postgres", "sandbox", "sftp"}
 
 
-@pytest.mark.parametrize("name", ["api", "worker", "beat", "sandbox"])
+@pytest.mark.parametrize("name", ["api", "worker", "beat", "sandbox", "sftp"])
 def test_our_services_wait_for_healthy_dependencies(name: str) -> None:
     depends = SERVICES[name]["depends_on"]
     assert {"postgres", "redis"} <= set(depends)
@@ -32,7 +32,7 @@ def test_our_services_wait_for_healthy_dependencies(name: str) -> None:
         assert "healthcheck" in SERVICES[dependency], f"{dependency} has no healthcheck"
 
 
-@pytest.mark.parametrize("name", ["api", "sandbox"])
+@pytest.mark.parametrize("name", ["api", "sandbox", "sftp"])
 def test_crossdock_commands_exist_with_those_options(name: str) -> None:
     command = SERVICES[name]["command"]
     assert command[0] == "crossdock"
