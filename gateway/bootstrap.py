@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -25,6 +26,9 @@ from gateway.services.outbound import Outbound
 from gateway.services.pipeline import InlineDispatcher, Pipeline
 from gateway.services.replay import Remapper
 from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from gateway.transports.as2 import As2Inbound
 from gateway.transports.http import HttpOutbound
 
 
@@ -61,6 +65,7 @@ class Gateway:
     pipeline: Pipeline
     outbound: Outbound
     connectors: Mapping[str, Connector]
+    as2: As2Inbound
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
@@ -102,18 +107,26 @@ def gateway(
     pipeline = Pipeline(
         intake, delivery, remapper, dispatcher or inline, lambda: SqlUnitOfWork(engine), clock
     )
-    from gateway.transports.sftp import SftpOutbound  # paramiko/asyncssh: only when wired
+    # The transports' libraries (paramiko, asyncssh, cryptography) load only when wired.
+    from gateway.transports.as2 import As2Inbound, As2Outbound, Station
+    from gateway.transports.sftp import SftpOutbound
 
+    station = Station(settings, lambda: SqlUnitOfWork(engine))
     transports: dict[str, OutboundTransport] = {
         "http": HttpOutbound(),
         "sftp": SftpOutbound(settings.effective_sftp_root),
+        "as2": As2Outbound(station),
     }
     outbound = Outbound(lambda: SqlUnitOfWork(engine), payloads, numbers, clock, transports)
     inline.pipeline = pipeline
     inline.outbound = outbound
+    as2 = As2Inbound(
+        station, intake, outbound, payloads, pipeline.dispatcher, lambda: SqlUnitOfWork(engine),
+        clock,
+    )  # fmt: skip
     return Gateway(
         settings, engine, payloads, numbers, clock, intake, delivery, pipeline, outbound,
-        connectors,
+        connectors, as2,
     )  # fmt: skip
 
 

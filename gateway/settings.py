@@ -78,6 +78,17 @@ class Settings(BaseModel):
     sftp_port: int = Field(default=2222, ge=0, le=65535)
     # How often beat looks for partners' servers due a poll (each has its own interval).
     sftp_poll_check_seconds: float = Field(default=30.0, gt=0)
+    # Our AS2 station: our AS2 id, the path partners post to, and our key and certificate
+    # (PEM files; never in a profile). ``as2_previous_*``: the pair being retired during a
+    # rotation, still tried for decryption. No key: AS2 answers 503 and sends nothing.
+    as2_id: str = "CROSSDOCK"
+    as2_path: str = "/as2"
+    as2_key: Path | None = None
+    as2_certificate: Path | None = None
+    as2_previous_key: Path | None = None
+    as2_previous_certificate: Path | None = None
+    # Our URL for partners' asynchronous MDNs, when a profile asks for them and names none.
+    as2_mdn_url: str | None = None
     # Systems of record; None: documents stay "mapped" until one is configured.
     erp: SystemSettings | None = None
     wms: SystemSettings | None = None
@@ -143,6 +154,13 @@ _ENVIRONMENT = {
     "CROSSDOCK_SWEEP_INTERVAL_SECONDS": "sweep_interval_seconds",
     "CROSSDOCK_STALL_SECONDS": "stall_seconds",
     "CROSSDOCK_MAX_UPLOAD_BYTES": "max_upload_bytes",
+    "CROSSDOCK_AS2_ID": "as2_id",
+    "CROSSDOCK_AS2_PATH": "as2_path",
+    "CROSSDOCK_AS2_KEY": "as2_key",
+    "CROSSDOCK_AS2_CERTIFICATE": "as2_certificate",
+    "CROSSDOCK_AS2_PREVIOUS_KEY": "as2_previous_key",
+    "CROSSDOCK_AS2_PREVIOUS_CERTIFICATE": "as2_previous_certificate",
+    "CROSSDOCK_AS2_MDN_URL": "as2_mdn_url",
     "CROSSDOCK_SFTP_ROOT": "sftp_root",
     "CROSSDOCK_SFTP_HOST_KEY": "sftp_host_key",
     "CROSSDOCK_SFTP_HOST": "sftp_host",

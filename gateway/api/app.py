@@ -21,7 +21,7 @@ from gateway.api.errors import (
     gateway_error_response,
     request_validation_response,
 )
-from gateway.api.routes import flow, health, keys, messages, partners
+from gateway.api.routes import as2, flow, health, keys, messages, partners
 from gateway.bootstrap import Gateway
 from gateway.bootstrap import gateway as build_gateway
 from gateway.domain.errors import GatewayError
@@ -71,6 +71,10 @@ def create_app(gw: Gateway | None = None) -> FastAPI:
     app.add_exception_handler(GatewayError, gateway_error_response)
     app.add_exception_handler(RequestValidationError, request_validation_response)
     app.include_router(health.router)
+    as2_path = (gw.settings if gw is not None else get_settings()).as2_path
+    app.add_api_route(
+        as2_path, as2.receive_as2, methods=["POST"], tags=["as2"], include_in_schema=True
+    )
     for router in (partners.router, messages.router, keys.router, flow.router):
         app.include_router(router, prefix=API_PREFIX, responses=documented(401, 422))
     return app

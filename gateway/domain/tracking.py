@@ -169,6 +169,7 @@ class MessageQuery:
     business_number: str | None = None
     received_from: datetime | None = None
     received_until: datetime | None = None
+    in_reply_to: str | None = None  # what an ack or MDN answers
     limit: int = 100
     offset: int = 0
 

@@ -323,6 +323,8 @@ class MessageRepository:
             conditions.append(messages.c.received_at >= query.received_from)
         if query.received_until is not None:
             conditions.append(messages.c.received_at < query.received_until)
+        if query.in_reply_to is not None:
+            conditions.append(messages.c.in_reply_to == query.in_reply_to)
         if query.business_number is not None:
             having_number = select(transactions.c.message_id).where(
                 transactions.c.business_number == query.business_number

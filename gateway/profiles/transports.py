@@ -71,16 +71,33 @@ class As2Transport(BaseModel):
     url: HttpUrl
     partner_certificate: Certificate | None
     """Their certificate (PEM text or a path): verifies their signatures, encrypts to them."""
+    next_certificate: Certificate | None = None
+    """During a rotation, their other certificate: either verifies; the first one still
+    valid is the one we encrypt to."""
+    require_signature: bool = True
+    """Refuse their unsigned messages (MDN: insufficient-message-security)."""
+    require_encryption: bool = True
+    """Refuse their unencrypted messages (MDN: insufficient-message-security)."""
     sign: bool = True
-    signing_algorithm: Literal["sha256", "sha384", "sha512", "sha1"] = "sha256"
+    signing_algorithm: Literal["sha256", "sha384", "sha512", "sha224", "sha1"] = "sha256"
+    signature_scheme: Literal["rsa-pkcs1v15", "rsa-pss"] = "rsa-pkcs1v15"
     encrypt: bool = True
     encryption_algorithm: Literal[
-        "aes128_cbc", "aes192_cbc", "aes256_cbc", "aes128_gcm", "aes256_gcm", "tripledes_cbc"
+        "aes128_cbc",
+        "aes192_cbc",
+        "aes256_cbc",
+        "aes128_gcm",
+        "aes192_gcm",
+        "aes256_gcm",
+        "tripledes_cbc",
     ] = "aes256_cbc"
+    key_transport: Literal["rsa-pkcs1v15", "rsa-oaep", "rsa-oaep-sha256"] = "rsa-pkcs1v15"
+    compression: Literal["none", "before-signing", "after-signing"] = "none"
     mdn_mode: Literal["sync", "async", "none"] = "sync"
     mdn_signed: bool = True
     mdn_url: Annotated[HttpUrl | None, Field(validate_default=True)] = None
-    """Where the partner posts asynchronous MDNs; required when ``mdn_mode`` is async."""
+    """Where the partner posts asynchronous MDNs for what we send (our endpoint, as they
+    reach it); required when ``mdn_mode`` is async."""
 
     # Field validators rather than model validators, here and on Transports: they run
     # even when another field failed, so every problem is reported in one pass.

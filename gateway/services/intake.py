@@ -57,6 +57,9 @@ class Submission:
     transport: Transport
     transport_message_id: str | None = None
     partner_id: str | None = None
+    # What the transport knows that the bytes do not show (an AS2 request's signature,
+    # cipher and stored envelope): the first line of the message's history.
+    note: str | None = None
 
 
 @dataclass(slots=True)
@@ -134,7 +137,10 @@ class Intake:
         )
         try:
             with self._uow() as uow:
-                uow.messages.add(record, now, f"received over {submission.transport}")
+                reason = f"received over {submission.transport}"
+                if submission.note:
+                    reason = f"{reason}: {submission.note}"
+                uow.messages.add(record, now, reason)
                 uow.commit()
         except AlreadyReceived:
             assert submission.transport_message_id is not None
@@ -311,6 +317,19 @@ class Intake:
                 f"group ids {group.partner} → {group.ours}"
             )
         return partner
+
+    def refuse(self, message_id: str, error: GatewayError) -> MessageRecord:
+        """A transport refused what it received before there was EDI to read (a forged
+        or undecryptable AS2 request): the message, holding the raw bytes as they came,
+        is ``rejected`` with the reason, kept for an operator and a replay."""
+        with self._uow() as uow:
+            message = uow.messages.get(message_id)
+            if message is None:
+                raise MessageNotFound(f"no message {message_id}")
+            if message.state is State.RECEIVED:
+                self._refuse(uow, message, error)
+                uow.commit()
+            return message
 
     def _refuse(self, uow: UnitOfWork, message: MessageRecord, error: GatewayError) -> Outcome:
         message.error_code, message.error_message = error.code, error.message

@@ -15,7 +15,7 @@ from edi_maps.edifact.render import render_edifact
 from edi_maps.translate import translate
 from edi_maps.x12.render import render_x12
 from gateway.canonical import ContractError, document_from_dict
-from gateway.domain.errors import PermanentError
+from gateway.domain.errors import GatewayError, PermanentError
 from gateway.domain.tracking import (
     Direction,
     EnvelopeParty,
@@ -181,6 +181,31 @@ class Outbound:
                         uow.messages.move_transaction(item, State.SENT, now, f"sent over {name}")
             uow.commit()
             return current.state
+
+    def fail(self, message_id: str, error: GatewayError | str) -> bool:
+        """The partner's side refused the message for good (a 4xx, a negative or forged
+        MDN, a MIC that does not match): ``failed`` with the reason, and an alert.
+        False when it was not waiting to be sent or confirmed."""
+        text = error if isinstance(error, str) else f"{error.code}: {error.message}"
+        with self._uow() as uow:
+            message = uow.messages.get(message_id)
+            if message is None or message.state not in (State.QUEUED, State.SENT):
+                return False
+            now = self._clock.now()
+            uow.messages.move(message, State.FAILED, now, text)
+            for item in uow.messages.transactions_of(message_id):
+                if item.state in (State.QUEUED, State.SENT):
+                    uow.messages.move_transaction(item, State.FAILED, now, text)
+            uow.deliveries.raise_alert(
+                "send_failed",
+                f"{message.document_type or 'message'} {message.id} to {message.partner_id}: "
+                f"{text}",
+                now,
+                partner_id=message.partner_id,
+                message_id=message.id,
+            )
+            uow.commit()
+        return True
 
     def mark_overdue(self) -> int:
         """Sent documents whose ack is later than the partner's window: ``overdue``, and

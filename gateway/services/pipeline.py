@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gateway.domain.errors import GatewayError
+from gateway.domain.errors import GatewayError, PermanentError
 from gateway.domain.tracking import State
 from gateway.ports import Clock, Dispatcher, UnitOfWork
 from gateway.services.delivery import Delivery
@@ -117,9 +117,11 @@ class InlineDispatcher:
             self.deliver(later)
 
     def send(self, message_id: str) -> None:
-        """Send at once; a failure leaves the message queued for a later attempt."""
+        """Send at once; a transient failure leaves it queued, a refusal fails it."""
         assert self.pipeline is not None and self.outbound is not None
         try:
             self.outbound.send(message_id)
+        except PermanentError as error:
+            self.outbound.fail(message_id, error)
         except GatewayError:
             return

@@ -120,7 +120,8 @@ def send(self: Task[Any, str], message_id: str) -> str:
         raise self.retry(exc=error, countdown=countdown) from error
     except PermanentError as error:
         log.warning("sending %s refused: %s", message_id, error)
-        return State.QUEUED.value
+        services().outbound.fail(message_id, error)
+        return State.FAILED.value
 
 
 @shared_task(name=SWEEP, acks_late=True)
