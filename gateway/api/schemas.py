@@ -60,6 +60,22 @@ class GapOut(BaseModel):
     last_missing: int
 
 
+class CertificateOut(BaseModel):
+    role: str = Field(description="partner_certificate or next_certificate (AS2)")
+    subject: str
+    serial_number: str = Field(description="hexadecimal")
+    not_before: datetime
+    not_after: datetime
+    state: str = Field(description="valid | expiring | expired | not-yet-valid")
+    days_left: int
+    warning: str | None = Field(description="set from 30 days before expiry, and after")
+
+
+class CertificatesOut(BaseModel):
+    partner_id: str
+    certificates: list[CertificateOut]
+
+
 class GapsOut(BaseModel):
     partner_id: str
     inbound: list[GapOut] = Field(description="The partner's numbers that never arrived")

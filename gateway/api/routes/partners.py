@@ -8,6 +8,8 @@ concerns, exactly as a refused YAML file does.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
@@ -15,7 +17,14 @@ from pydantic import ValidationError
 
 from gateway.api.deps import AdminDep, GatewayDep, ReaderDep, UowDep, visible_to
 from gateway.api.errors import PartnerNotFound, documented
-from gateway.api.schemas import GapOut, GapsOut, PartnerOut, PartnerSaved
+from gateway.api.schemas import (
+    CertificateOut,
+    CertificatesOut,
+    GapOut,
+    GapsOut,
+    PartnerOut,
+    PartnerSaved,
+)
 from gateway.bootstrap import Gateway
 from gateway.domain.access import ApiKey, Role
 from gateway.domain.control_numbers import Level
@@ -122,6 +131,39 @@ def get_partner_gaps(caller: ReaderDep, gw: GatewayDep, uow: UowDep, partner_id:
         inbound=[GapOut(first_missing=low, last_missing=high) for low, high in gaps.inbound],
         outbound=[GapOut(first_missing=low, last_missing=high) for low, high in gaps.outbound],
     )
+
+
+@router.get("/{partner_id}/certificates", responses=documented(404))
+def get_partner_certificates(
+    caller: ReaderDep, gw: GatewayDep, uow: UowDep, partner_id: str
+) -> CertificatesOut:
+    """The partner's AS2 certificates with their validity: operations see an expiry coming
+    (a warning from 30 days before) and a rotation's two certificates side by side."""
+    from as2 import Certificate  # only this route parses certificates
+
+    with uow:
+        profile = _visible_partner(uow, caller, partner_id).profile
+    as2 = profile.transports.as2
+    found = []
+    for role in ("partner_certificate", "next_certificate"):
+        text = getattr(as2, role, None) if as2 else None
+        if not text:
+            continue
+        data = text.encode() if "-----BEGIN" in text else Path(text).read_bytes()
+        status = Certificate.load(data).status(gw.clock.now(), timedelta(days=30))
+        found.append(
+            CertificateOut(
+                role=role,
+                subject=status.subject,
+                serial_number=f"{status.serial_number:x}",
+                not_before=status.not_before,
+                not_after=status.not_after,
+                state=status.state.value,
+                days_left=status.days_left,
+                warning=status.warning,
+            )
+        )
+    return CertificatesOut(partner_id=partner_id, certificates=found)
 
 
 def _profile(body: dict[str, Any]) -> PartnerProfile:

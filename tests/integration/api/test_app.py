@@ -14,6 +14,7 @@ from tests.integration.api.conftest import Api, client_for
 OPERATION_IDS = {
     "health-healthz",
     "as2-receive_as2",
+    "partners-get_partner_certificates",
     "partners-create_partner",
     "partners-list_partners",
     "partners-get_partner",

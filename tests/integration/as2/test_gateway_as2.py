@@ -5,6 +5,7 @@ over AS2 with its MDN verified (a negative one fails it)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from fastapi.testclient import TestClient
 
-from as2 import MdnMode, build_mdn, build_message, check_mdn, read_mdn, receive
+from as2 import Cipher, Digest, MdnMode, build_mdn, build_message, check_mdn, read_mdn, receive
 from as2.mdn import Disposition
 from gateway.api import create_app
 from gateway.bootstrap import Gateway, gateway
@@ -261,3 +262,54 @@ def test_an_async_mdn_for_our_997_is_checked_against_the_mic_we_sent(gw: Gateway
     with gw.unit_of_work() as uow:
         again = uow.messages.get(ack.id)
     assert again is not None and again.state is State.FAILED
+
+
+def test_a_message_built_by_openssl_cms_goes_through_the_gateway(
+    gw: Gateway, pki: Pki, openssl: Any
+) -> None:
+    from tests.integration.as2.test_openssl_inbound import enveloped_type, signed_by_openssl
+    from tests.unit.as2 import messages as m
+
+    part = m.entity(DAY1)  # binary, bare of any canonicalisation: hashed as sent
+    signed_type, signed_body = signed_by_openssl(openssl, part, Digest.SHA384)
+    envelope = openssl.encrypt(m.as_entity(signed_type, signed_body), "aes-128-gcm", [("ours", [])])
+    options = (
+        "signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha384"
+    )
+    headers = m.headers(enveloped_type(Cipher.AES128_GCM), sender="ACMEAS2", options=options)
+    _use_partner(gw, pki)
+    with TestClient(create_app(gw)) as client:
+        answer = client.post("/as2", content=envelope, headers=headers)
+    receipt = read_mdn(
+        list(answer.headers.multi_items()), answer.content, partner=pki.our_policy("CROSSDOCK")
+    )
+    assert str(receipt.disposition).endswith("processed")
+    assert receipt.mic is not None and receipt.mic.value == hashlib.sha384(part).digest()
+    [stored] = _inbound(gw)
+    assert gw.payloads.get(stored.raw_sha256) == DAY1 and stored.state is State.DELIVERED
+
+
+def test_certificate_expiry_is_surfaced_with_a_warning_before_it_comes(
+    gw: Gateway, pki: Pki
+) -> None:
+    from gateway.api import create_key
+
+    soon = pki.expired.certificate.x509.public_bytes(serialization.Encoding.PEM).decode()
+    with gw.unit_of_work() as uow:
+        stored = uow.partners.get("acme-supply")
+        assert stored is not None and stored.profile.transports.as2 is not None
+        as2 = stored.profile.transports.as2.model_copy(update={"next_certificate": soon})
+        transports = stored.profile.transports.model_copy(update={"as2": as2})
+        uow.partners.save(
+            stored.profile.model_copy(update={"transports": transports}), gw.clock.now()
+        )
+        uow.commit()
+    key = create_key(gw, "ops", "operator").secret
+    with TestClient(create_app(gw)) as client:
+        answer = client.get("/api/v1/partners/acme-supply/certificates", headers={"X-API-Key": key})
+    assert answer.status_code == 200
+    current, expired = answer.json()["certificates"]
+    assert current["role"] == "partner_certificate" and current["state"] == "valid"
+    assert current["warning"] is None and current["days_left"] > 300
+    assert expired["role"] == "next_certificate" and expired["state"] == "expired"
+    assert "expired" in expired["warning"]
