@@ -313,3 +313,29 @@ def test_certificate_expiry_is_surfaced_with_a_warning_before_it_comes(
     assert current["warning"] is None and current["days_left"] > 300
     assert expired["role"] == "next_certificate" and expired["state"] == "expired"
     assert "expired" in expired["warning"]
+
+
+def test_a_valid_signature_from_another_partners_certificate_is_refused(
+    gw: Gateway, pki: Pki
+) -> None:
+    from as2 import LocalIdentity
+
+    impostor = LocalIdentity("ACMEAS2", (pki.stranger,))  # claims to be Acme, signs as nobody
+    message = build_message(DAY1, local=impostor, partner=pki.our_policy("CROSSDOCK"))
+    with TestClient(create_app(gw)) as client:
+        answer = _post(client, message)
+    assert b"authentication-failed" in answer.content
+    [kept] = _inbound(gw)
+    assert kept.state is State.REJECTED and kept.error_code == "as2.authentication-failed"
+
+
+def test_header_values_cannot_inject_headers_into_our_mdn(gw: Gateway, pki: Pki) -> None:
+    message = _message(pki)
+    headers = [
+        (name, "<evil@x>\rX-Injected: yes" if name.lower() == "message-id" else value)
+        for name, value in message.headers
+    ]
+    answer = gw.as2.handle(headers, message.body.tobytes())
+    assert all("\r" not in value and "\n" not in value for _, value in answer.headers)
+    assert not any(name.lower() == "x-injected" for name, _ in answer.headers)
+    assert b"\r\nX-Injected" not in answer.body
