@@ -24,9 +24,12 @@ def resume_stalled(
         mapped = uow.messages.transactions_in_state(
             State.MAPPED, direction=Direction.INBOUND, before=before
         )
+        # ``parsed`` too: a worker that died (or whose store or disk failed) after
+        # identifying a message leaves it there, and ``Intake.process`` starts it again.
         received = [
             m
-            for m in uow.messages.find_stalled(State.RECEIVED, before)
+            for state in (State.RECEIVED, State.PARSED)
+            for m in uow.messages.find_stalled(state, before)
             if m.direction is Direction.INBOUND
         ]
     for message in received:

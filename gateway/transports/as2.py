@@ -248,7 +248,8 @@ class As2Inbound:
                 uow.commit()
 
     def _earlier(self, partner_id: str, message_id: str) -> Answer | None:
-        """A Message-ID this partner sent before: the MDN we answered then, nothing new."""
+        """A Message-ID this partner sent before: the MDN we answered then, nothing new
+        (None when no MDN was kept for it: the caller answers this request itself)."""
         with self._uow() as uow:
             earlier = uow.messages.by_transport_id(Transport.AS2.value, partner_id, message_id)
             if earlier is None:
@@ -256,7 +257,10 @@ class As2Inbound:
             replies = uow.messages.find(MessageQuery(in_reply_to=earlier.id))
         mdn = next((m for m in replies if m.document_type == "MDN"), None)
         if mdn is None:
-            return Answer(200, [], b"", earlier.id)
+            # Kept, but never answered (the first try failed after storing it: broker or
+            # store down): answer this try afresh, as a duplicate, rather than with an
+            # empty 200 that tells a sender who asked for an MDN nothing.
+            return None
         raw = self._payloads.get(mdn.raw_sha256)
         head, _, body = raw.partition(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
