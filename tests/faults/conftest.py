@@ -12,7 +12,6 @@ from tests.faults import report
 from tests.faults.services import missing_services
 from tests.faults.stack import Stack, start_stack
 
-
 # Opt-in until it is green every time: after a Redis restart the Celery worker can stop
 # taking tasks for good (kombu "Error on stopping Hub"), which fails the faults after it;
 # the store loses nothing, but a flaky suite must not gate main. Run it with
