@@ -5,8 +5,11 @@ data directory, no server), the sandbox ERP/WMS; in this process, a simulated
 supplier. The sandbox ERP issues two purchase orders; they go out as 850s over HTTP
 to the supplier, which answers with a 997, then an 855, an 856 and an 810; those
 come back through the API, are validated, acknowledged, mapped and delivered to the
-sandbox ERP and WMS. Set ``REDIS_URL`` and ``DATABASE_URL`` to run it on Redis and
-PostgreSQL instead.
+sandbox ERP and WMS. The warehouse then counts each truck and books the receipt in the
+sandbox WMS, which posts it to the gateway; supplier, warehouse and ERP data are matched
+(SPEC §5): one truck is short and one invoice is priced above tolerance, and the summary
+lists the two exceptions with their owners. Set ``REDIS_URL`` and ``DATABASE_URL`` to
+run it on Redis and PostgreSQL instead.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,7 @@ from demo.supplier import Supplier
 from gateway.api import create_key
 from gateway.bootstrap import Gateway, gateway
 from gateway.domain.tracking import Direction, MessageQuery, State
+from gateway.domain.workflow.exceptions import ExceptionQuery, ExceptionRecord
 from gateway.profiles import HttpTransport, load_profiles
 from gateway.services.partners import import_profiles
 from gateway.settings import Settings
@@ -42,7 +47,14 @@ ORDERS = [
     {"partner_id": "acme-supply", "po_number": "PO-DEMO-1002", "currency": "USD",
      "order_date": "2026-11-28",
      "lines": [{"item": "100-200", "quantity": 120, "uom": "EA", "unit_price": "12.10"}]},
+    {"partner_id": "acme-supply", "po_number": "PO-DEMO-1003", "currency": "USD",
+     "order_date": "2026-11-28",
+     "lines": [{"item": "100-300", "quantity": 10, "uom": "CS", "unit_price": "48.00"}]},
 ]  # fmt: skip
+# The supplier's mistakes the demo shows (SPEC §5): a truck 4 EA short on PO-DEMO-1001,
+# and an invoice for PO-DEMO-1002 at 12.90 a unit where the PO says 12.10.
+SHORT_SHIPPED = {"PO-DEMO-1001": {"1": Decimal(20)}}
+OVERPRICED = {"PO-DEMO-1002": {"1": Decimal("12.90")}}
 
 
 def _port() -> int:
@@ -51,7 +63,8 @@ def _port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait(what: str, condition: Callable[[], Any], timeout: float = 90.0) -> Any:
+# Generous: the live stack shares this machine with whatever else runs (CI, test suites).
+def _wait(what: str, condition: Callable[[], Any], timeout: float = 180.0) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -149,7 +162,7 @@ def run(data_dir: Path) -> int:
     print("Live: the sandbox ERP orders from a supplier; EDI goes out and comes back")
     print("=" * WIDTH)
     stack = LiveStack(data_dir)
-    supplier = Supplier("", "")
+    supplier = Supplier("", "", short_shipped=SHORT_SHIPPED, overpriced=OVERPRICED)
     supplier.start()
     try:
         _admin, partner = stack.start(supplier)
@@ -162,6 +175,13 @@ def run(data_dir: Path) -> int:
             print(f"  ERP created {order['po_number']}: the gateway will send it as an 850")
         _wait("the supplier's documents in the ERP", lambda: _erp_kinds(stack) >= _expected())
         _wait("the 850s acknowledged", lambda: _acknowledged(stack.gw) == len(ORDERS))
+        _wait("the expected receipts in the WMS", lambda: _wms_kinds(stack)["expected_receipt"]
+              >= len(ORDERS))  # fmt: skip
+        _book_receipts(stack, supplier)
+        received = _expected() + Counter({"receipt": len(ORDERS), "invoice": 1})
+        _wait("the receipts and the matching invoice in the ERP",
+              lambda: _erp_kinds(stack) >= received)  # fmt: skip
+        _wait("the exceptions", lambda: len(_exceptions(stack.gw)) >= 2)
         _summary(stack, supplier)
     finally:
         supplier.stop()
@@ -170,12 +190,42 @@ def run(data_dir: Path) -> int:
 
 
 def _expected() -> Counter[str]:
-    return Counter({"po_acknowledgement": 2, "ship_notice": 2, "invoice": 2})
+    """What the ERP has before the goods arrive: every 855 and 856 (the invoices wait for
+    the receipts: no invoice is paid before the goods are in)."""
+    return Counter({"po_acknowledgement": len(ORDERS), "ship_notice": len(ORDERS)})
 
 
 def _erp_kinds(stack: LiveStack) -> Counter[str]:
     stats = httpx.get(f"{stack.sandbox_url}/erp/stats").json()
     return Counter(stats["kinds"])
+
+
+def _wms_kinds(stack: LiveStack) -> Counter[str]:
+    return Counter(httpx.get(f"{stack.sandbox_url}/wms/stats").json()["kinds"])
+
+
+def _book_receipts(stack: LiveStack, supplier: Supplier) -> None:
+    """The dock counts each truck and books what is in it in the WMS, which posts the
+    receipt to the gateway (POST /api/v1/wms/receipts)."""
+    for asn_number, lines in sorted(supplier.consignments.items()):
+        po_number = lines[0][0]
+        receipt = {
+            "partner_id": "acme-supply", "receipt_id": f"RCV-{asn_number}",
+            "asn_number": asn_number, "po_number": po_number,
+            "lines": [{"line_number": number, "item": item, "quantity_received": str(quantity),
+                       "uom": uom, "condition": "good"}
+                      for _, number, item, quantity, uom in lines],
+        }  # fmt: skip
+        answer = httpx.post(f"{stack.sandbox_url}/wms/receipts", json=receipt,
+                            headers={"Idempotency-Key": f"wms-{asn_number}"})  # fmt: skip
+        answer.raise_for_status()
+        counted = ", ".join(f"{q} {u} of {i}" for _, _, i, q, u in lines)
+        print(f"  WMS booked the receipt of {asn_number} ({po_number}): {counted}")
+
+
+def _exceptions(gw: Gateway) -> list[ExceptionRecord]:
+    with gw.unit_of_work() as uow:
+        return uow.exceptions.find(ExceptionQuery(limit=100))
 
 
 def _acknowledged(gw: Gateway) -> int:
@@ -191,8 +241,10 @@ def _acknowledged(gw: Gateway) -> int:
 
 def _summary(stack: LiveStack, supplier: Supplier) -> None:
     print()
-    print(f"  The supplier received {', '.join(supplier.received)} and sent back: "
-          f"{', '.join(supplier.sent)}")  # fmt: skip
+    # Sorted: the supplier answers each PO in its own thread, in no fixed order.
+    sent = sorted(supplier.sent, key=lambda kind: kind != "997")
+    print(f"  The supplier received {', '.join(sorted(supplier.received))} and sent back: "
+          f"{', '.join(sent)}")  # fmt: skip
     print()
     print("  Documents in the gateway, by kind and state:")
     with stack.gw.unit_of_work() as uow:
@@ -207,7 +259,38 @@ def _summary(stack: LiveStack, supplier: Supplier) -> None:
     print()
     print(f"  Sandbox ERP records: {dict(sorted(erp['kinds'].items()))}")
     print(f"  Sandbox WMS records: {dict(sorted(wms['kinds'].items()))}")
+    _workflow(stack)
     print()
     print("  Where to look:")
     print(f"    data, logs and the SQLite store: {stack.data_dir}")
     print(f"    CROSSDOCK_DATA_DIR={stack.data_dir} .venv/bin/crossdock messages list")
+    print(f"    the exception queue: {stack.api_url}/api/v1/exceptions, a PO's story: "
+          f"{stack.api_url}/api/v1/pos/PO-DEMO-1001/timeline, the KPIs: "
+          f"{stack.api_url}/api/v1/kpis (with an API key)")  # fmt: skip
+
+
+def _workflow(stack: LiveStack) -> None:
+    """Supplier, warehouse and ERP matched: the invoices' fate and the exceptions."""
+    print()
+    print("  Supplier, warehouse and ERP matched (SPEC §5):")
+    invoices = [r for r in httpx.get(f"{stack.sandbox_url}/erp/records",
+                                     params={"kind": "invoice"}).json()["records"]]  # fmt: skip
+    for record in invoices:
+        payment = (record["body"].get("approval") or {}).get("payment", "?")
+        print(f"    invoice {record['business_number']}: in the ERP, payment {payment}")
+    with stack.gw.unit_of_work() as uow:
+        for order in ORDERS:
+            documents = uow.activity.order_documents(str(order["po_number"]), None)
+            held = [d for d in documents if d.kind == "invoice" and d.state is State.HELD]
+            matches = uow.workflow.matches([d.id for d in held])
+            for document in held:
+                match = matches.get(document.id)
+                print(f"    invoice {document.business_number}: held, "
+                      f"{match.summary if match else ''}")  # fmt: skip
+    found = sorted(_exceptions(stack.gw), key=lambda e: (e.owner.value, e.subject))
+    print()
+    print(f"  Exceptions to settle ({len(found)}):")
+    for item in found:
+        who = f"{item.owner.value}" + (f" ({item.assignee})" if item.assignee else "")
+        print(f"    {who:40} {item.kind:18} {item.subject}")
+        print(f"      {item.explanation}")

@@ -1,6 +1,10 @@
 """A simulated supplier for the live demo: it takes our 850s over HTTP and answers the
 way a real one does, over our API: a 997 at once, then an 855, an 856 and an 810.
 
+Like a real one it makes mistakes on demand: a *short shipment* (the ASN announces what
+was ordered, the truck carries less — what the warehouse will count is in
+``consignments``) and an *overpriced* invoice line (SPEC §5's exceptions to show).
+
 It uses Crossdock's own EDI engine, from the supplier's side: the 997 is what
 ``translate`` builds for the 850 it received, and the documents are rendered with
 the supplier's ids as sender.
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,11 +52,24 @@ class _Clock:
 class Supplier:
     """Acme Supply's EDI desk: ZZ:ACMESUPPLY, answering on ``url``."""
 
-    def __init__(self, gateway_url: str, api_key: str) -> None:
+    def __init__(
+        self,
+        gateway_url: str,
+        api_key: str,
+        *,
+        short_shipped: Mapping[str, Mapping[str, Decimal]] | None = None,
+        overpriced: Mapping[str, Mapping[str, Decimal]] | None = None,
+    ) -> None:
+        """``short_shipped``: PO number → line number → what the truck really carries;
+        ``overpriced``: PO number → line number → the unit price the invoice asks."""
         self.gateway_url = gateway_url
         self.api_key = api_key
         self.received: list[str] = []  # PO numbers
         self.sent: list[str] = []  # what went back, e.g. "997", "855/856/810"
+        # ASN number → (PO number, line number, item id, quantity, uom) physically shipped
+        self.consignments: dict[str, list[tuple[str, str, str, Decimal, str]]] = {}
+        self._short = short_shipped or {}
+        self._overpriced = overpriced or {}
         self._numbers = InMemoryControlNumbers(start=5001)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -81,7 +99,9 @@ class Supplier:
         documents = []
         for order in orders:
             self.received.append(order.po_number)
-            documents += [_document(body) for body in _answers(order)]
+            answers = _answers(order, self._overpriced.get(order.po_number, {}))
+            documents += [_document(body) for body in answers]
+            self._load_truck(order, answers)
         options = RenderOptions(
             sender=("ZZ", "ACMESUPPLY"),
             receiver=("ZZ", "CROSSDOCK"),
@@ -89,6 +109,16 @@ class Supplier:
         )
         self._post(render_x12(documents, options, self._numbers, clock).encode("latin-1"))
         self.sent.append("855/856/810")
+
+    def _load_truck(self, order: PurchaseOrder, answers: list[Body]) -> None:
+        """What physically leaves the dock: the ASN's quantities, less a short pick."""
+        notice = next(b for b in answers if isinstance(b, ShipNotice))
+        short = self._short.get(order.po_number, {})
+        self.consignments[notice.asn_number] = [
+            (order.po_number, line.line_number or "", line.item.buyer_item or "",
+             short.get(line.line_number or "", line.quantity or Decimal(0)), line.uom or "EA")
+            for line in order.lines
+        ]  # fmt: skip
 
     def _post(self, payload: bytes) -> None:
         answer = httpx.post(
@@ -122,7 +152,7 @@ def _document(body: Body) -> CanonicalDocument:
     return CanonicalDocument(meta=meta, body=body)
 
 
-def _answers(order: PurchaseOrder) -> list[Body]:
+def _answers(order: PurchaseOrder, prices: Mapping[str, Decimal]) -> list[Body]:
     today = datetime.now(UTC)
     number = order.po_number.rsplit("-", 1)[-1]
     ack = PoAcknowledgement(
@@ -168,8 +198,9 @@ def _answers(order: PurchaseOrder) -> list[Body]:
             item=line.item,
             quantity_invoiced=line.quantity,
             uom=line.uom,
-            unit_price=line.unit_price,
-            amount=(line.quantity or Decimal(0)) * (line.unit_price or Decimal(0)),
+            unit_price=prices.get(line.line_number or "", line.unit_price),
+            amount=(line.quantity or Decimal(0))
+            * prices.get(line.line_number or "", line.unit_price or Decimal(0)),
         )
         for line in order.lines
     ]

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from gateway.domain.control_numbers import InMemoryControlNumbers
+from gateway.observability.adapters import ObservedConnector, ObservedTransport
+from gateway.observability.metrics import PrometheusTelemetry
 from gateway.persistence.control_numbers import DatabaseControlNumbers
 from gateway.persistence.database import make_engine
 from gateway.persistence.migrate import upgrade
+from gateway.persistence.observed import observe_commits
 from gateway.persistence.payload_files import FilesystemPayloadStore
 from gateway.persistence.unit_of_work import SqlUnitOfWork
 from gateway.ports import Clock, Connector, ControlNumberAllocator, Dispatcher, OutboundTransport
@@ -90,6 +93,8 @@ def gateway(
     if migrate:
         upgrade(engine)
     clock = clock or SystemClock()
+    telemetry = PrometheusTelemetry()
+    observe_commits(engine, telemetry)  # documents by partner, kind and state
     payloads = FilesystemPayloadStore(settings.effective_payload_dir)
     numbers = DatabaseControlNumbers(engine)
     intake = Intake(
@@ -101,21 +106,26 @@ def gateway(
     )
     if connectors is None:
         connectors = build_connectors(settings)
-    delivery = Delivery(lambda: SqlUnitOfWork(engine), connectors, clock)
+    observed = {name: ObservedConnector(connector) for name, connector in connectors.items()}
+    delivery = Delivery(lambda: SqlUnitOfWork(engine), observed, clock)
     inline = InlineDispatcher()
     remapper = Remapper(lambda: SqlUnitOfWork(engine), payloads, numbers, clock)
     pipeline = Pipeline(
-        intake, delivery, remapper, dispatcher or inline, lambda: SqlUnitOfWork(engine), clock
-    )
+        intake, delivery, remapper, dispatcher or inline, lambda: SqlUnitOfWork(engine), clock,
+        telemetry=telemetry,
+    )  # fmt: skip
     # The transports' libraries (paramiko, asyncssh, cryptography) load only when wired.
     from gateway.transports.as2 import As2Inbound, As2Outbound, Station
     from gateway.transports.sftp import SftpOutbound
 
     station = Station(settings, lambda: SqlUnitOfWork(engine))
     transports: dict[str, OutboundTransport] = {
-        "http": HttpOutbound(),
-        "sftp": SftpOutbound(settings.effective_sftp_root),
-        "as2": As2Outbound(station),
+        name: ObservedTransport(name, transport)
+        for name, transport in (
+            ("http", HttpOutbound()),
+            ("sftp", SftpOutbound(settings.effective_sftp_root)),
+            ("as2", As2Outbound(station)),
+        )
     }
     outbound = Outbound(lambda: SqlUnitOfWork(engine), payloads, numbers, clock, transports)
     inline.pipeline = pipeline

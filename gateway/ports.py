@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, BinaryIO, Literal, Protocol, Self
 
@@ -27,6 +27,10 @@ from gateway.domain.tracking import (
     TransactionRecord,
     Transition,
 )
+from gateway.domain.workflow.exceptions import AuditEntry, ExceptionQuery, ExceptionRecord, Owner
+from gateway.domain.workflow.kpis import AckSample, ConfirmationSample, SyncSample
+from gateway.domain.workflow.matches import MatchState, OrderLink
+from gateway.domain.workflow.timeline import Delivered
 from gateway.profiles.model import PartnerProfile
 
 
@@ -285,6 +289,97 @@ class DeliveryLog(Protocol):
     def open_alerts(self, partner_id: str | None = None) -> list[Alert]: ...
 
 
+class ExceptionLog(Protocol):
+    """Workflow exceptions and their append-only audit trail (SPEC §5)."""
+
+    def add(self, record: ExceptionRecord, entry: AuditEntry) -> bool:
+        """False, writing nothing, when the fingerprint is taken (the same discrepancy)."""
+        ...
+
+    def save(self, record: ExceptionRecord, entries: Sequence[AuditEntry]) -> None: ...
+
+    def get(self, exception_id: str) -> ExceptionRecord | None: ...
+
+    def by_fingerprint(self, fingerprint: str) -> ExceptionRecord | None: ...
+
+    def find(self, query: ExceptionQuery) -> list[ExceptionRecord]: ...
+
+    def count(self, query: ExceptionQuery) -> int: ...
+
+    def unresolved_of_subject(
+        self, partner_id: str | None, rule: str, subject: str
+    ) -> list[ExceptionRecord]: ...
+
+    def history(self, exception_id: str) -> list[AuditEntry]: ...
+
+    def histories(self, exception_ids: Sequence[str]) -> list[AuditEntry]: ...
+
+    def unresolved_ages(self, partner_id: str | None = None) -> list[tuple[Owner, datetime]]: ...
+
+
+class WorkflowStore(Protocol):
+    """What the matching rules read (the PO we sent, a PO's ASNs, receipts, invoices) and
+    where each matched document stands."""
+
+    def purchase_order(
+        self, partner_id: str | None, po_number: str
+    ) -> TransactionRecord | None: ...
+
+    def ship_notice(self, partner_id: str | None, asn_number: str) -> TransactionRecord | None: ...
+
+    def of_order(
+        self, partner_id: str | None, po_number: str, kind: str
+    ) -> list[TransactionRecord]: ...
+
+    def receipts_of_asn(
+        self, partner_id: str | None, asn_number: str
+    ) -> list[TransactionRecord]: ...
+
+    def partners_of(self, *, po_number: str | None, asn_number: str | None) -> set[str]: ...
+
+    def link(self, record: TransactionRecord, links: Sequence[OrderLink]) -> None: ...
+
+    def save_match(self, state: MatchState) -> None: ...
+
+    def match(self, transaction_id: str) -> MatchState | None: ...
+
+    def matches(self, transaction_ids: Sequence[str]) -> dict[str, MatchState]: ...
+
+    def waiting_on(self, keys: Sequence[str]) -> list[MatchState]: ...
+
+
+class ActivityQueries(Protocol):
+    """Read-only: a PO's documents and history, and the KPIs' samples (SPEC §6)."""
+
+    def order_documents(
+        self, po_number: str, partner_id: str | None
+    ) -> list[TransactionRecord]: ...
+
+    def transitions(self, transaction_ids: Sequence[str]) -> dict[str, list[Transition]]: ...
+
+    def deliveries(self, transaction_ids: Sequence[str]) -> list[Delivered]: ...
+
+    def sync_samples(
+        self, since: datetime, until: datetime, partner_id: str | None
+    ) -> list[SyncSample]: ...
+
+    def ack_samples(
+        self, since: datetime, until: datetime, partner_id: str | None
+    ) -> list[AckSample]: ...
+
+    def state_counts(
+        self, since: datetime, until: datetime, partner_id: str | None
+    ) -> dict[str, int]: ...
+
+    def daily_counts(
+        self, since: datetime, until: datetime, partner_id: str | None
+    ) -> list[tuple[str | None, date, str, int]]: ...
+
+    def confirmation_samples(
+        self, since: datetime, until: datetime, partner_id: str | None
+    ) -> list[ConfirmationSample]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
 
@@ -303,6 +398,15 @@ class UnitOfWork(Protocol):
     @property
     def deliveries(self) -> DeliveryLog: ...
 
+    @property
+    def exceptions(self) -> ExceptionLog: ...
+
+    @property
+    def workflow(self) -> WorkflowStore: ...
+
+    @property
+    def activity(self) -> ActivityQueries: ...
+
     def __enter__(self) -> Self: ...
 
     def __exit__(
@@ -315,3 +419,38 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StateMove:
+    """A message or a transaction set entering ``state`` (what monitoring counts)."""
+
+    record: Literal["message", "document"]
+    state: State
+    direction: Direction
+    partner_id: str | None
+    kind: str  # a document's canonical kind (its set id when unmapped); a message's transport
+
+
+class StateObserver(Protocol):
+    """Told of the state moves of each committed transaction (the store reports them;
+    an adapter in ``gateway.observability`` counts them)."""
+
+    def moved(self, moves: Sequence[StateMove]) -> None: ...
+
+
+class Telemetry(Protocol):
+    """What the services report for monitoring beyond state moves; the composition
+    root wires a Prometheus adapter, the default does nothing."""
+
+    def ack_outcome(self, partner_id: str | None, status: str) -> None:
+        """A partner's 997/999/CONTRL settled one of our sets: accepted,
+        accepted_with_errors, partially_accepted or rejected."""
+        ...
+
+
+class NoTelemetry:
+    """The ``Telemetry`` that reports nothing (unit tests, the command line)."""
+
+    def ack_outcome(self, partner_id: str | None, status: str) -> None:
+        return None

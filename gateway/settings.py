@@ -89,9 +89,20 @@ class Settings(BaseModel):
     as2_previous_certificate: Path | None = None
     # Our URL for partners' asynchronous MDNs, when a profile asks for them and names none.
     as2_mdn_url: str | None = None
+    # Observability: log lines as JSON (for collectors) or text (for a person); traces
+    # exported by OTLP/HTTP to this endpoint (OTEL_EXPORTER_OTLP_ENDPOINT works too),
+    # none when unset; the worker's own /metrics port, for a worker that does not share
+    # its PROMETHEUS_MULTIPROC_DIR with the API (gateway/observability/metrics.py).
+    log_format: Literal["json", "text"] = "json"
+    otel_endpoint: str | None = None
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # Systems of record; None: documents stay "mapped" until one is configured.
     erp: SystemSettings | None = None
     wms: SystemSettings | None = None
+    # Signs the web console's session cookies and CSRF tokens (at least 32 characters).
+    # Unset: a random one kept in data_dir/console_secret; set it when several machines
+    # serve the console, or each would refuse the others' sessions.
+    console_secret: str | None = Field(default=None, min_length=32, repr=False)
 
     @property
     def effective_database_url(self) -> str:
@@ -166,6 +177,10 @@ _ENVIRONMENT = {
     "CROSSDOCK_SFTP_HOST": "sftp_host",
     "CROSSDOCK_SFTP_PORT": "sftp_port",
     "CROSSDOCK_SFTP_POLL_CHECK_SECONDS": "sftp_poll_check_seconds",
+    "CROSSDOCK_CONSOLE_SECRET": "console_secret",
+    "CROSSDOCK_LOG_FORMAT": "log_format",
+    "CROSSDOCK_OTEL_ENDPOINT": "otel_endpoint",
+    "CROSSDOCK_WORKER_METRICS_PORT": "worker_metrics_port",
 }
 
 

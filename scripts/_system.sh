@@ -7,6 +7,8 @@ command -v sftp >/dev/null 2>&1 || _want+=(openssh-client)
 [ -x /usr/sbin/sshd ] || _want+=(openssh-server)
 command -v openssl >/dev/null 2>&1 || _want+=(openssl)
 command -v curl >/dev/null 2>&1 || _want+=(curl)
+# The console's browser tests drive Debian's Chromium through Playwright (tests/browser/).
+command -v chromium >/dev/null 2>&1 || _want+=(chromium)
 if [ "${#_want[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> installing test peers: ${_want[*]}"
     _sudo=""

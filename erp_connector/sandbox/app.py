@@ -14,7 +14,7 @@ Routes (each face under ``/erp`` and ``/wms``; the default face also without a p
     GET    /{system}/stats                     records per kind
     GET    /{system}/events                    events emitted, with delivery status
     POST   /erp/purchase-orders                ERP creates a PO → gateway /api/v1/outbound
-    POST   /wms/receipts                       WMS books a receipt → gateway /api/v1/events
+    POST   /wms/receipts                       WMS books a receipt → gateway /api/v1/wms/receipts
     GET | PUT | DELETE  /_faults               fault switch for the two intake routes
     GET    /healthz
 """

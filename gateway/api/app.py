@@ -21,9 +21,11 @@ from gateway.api.errors import (
     gateway_error_response,
     request_validation_response,
 )
-from gateway.api.routes import as2, flow, health, keys, messages, partners
+from gateway.api.routes import as2, flow, health, keys, messages, metrics, partners
+from gateway.api.routes.workflow import router as workflow_router
 from gateway.bootstrap import Gateway
 from gateway.bootstrap import gateway as build_gateway
+from gateway.console import mount_console
 from gateway.domain.errors import GatewayError
 from gateway.settings import get_settings
 
@@ -71,12 +73,15 @@ def create_app(gw: Gateway | None = None) -> FastAPI:
     app.add_exception_handler(GatewayError, gateway_error_response)
     app.add_exception_handler(RequestValidationError, request_validation_response)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     as2_path = (gw.settings if gw is not None else get_settings()).as2_path
     app.add_api_route(
         as2_path, as2.receive_as2, methods=["POST"], tags=["as2"], include_in_schema=True
     )
     for router in (partners.router, messages.router, keys.router, flow.router):
         app.include_router(router, prefix=API_PREFIX, responses=documented(401, 422))
+    app.include_router(workflow_router, prefix=API_PREFIX, responses=documented(401, 422))
+    mount_console(app)  # the web console's pages under /console (SPEC §6)
     return app
 
 

@@ -85,8 +85,9 @@ def _replayer(caller: CallerDep) -> ApiKey:
 
 def _submitter(caller: CallerDep) -> ApiKey:
     # Operators watch and replay; documents come from partners (or an admin testing).
-    if caller.role is Role.OPERATOR:
-        raise Forbidden("an operator key may not submit messages")
+    # The WMS posts its own events (/wms/…), never a partner's EDI.
+    if caller.role in (Role.OPERATOR, Role.WMS):
+        raise Forbidden(f"an {caller.role} key may not submit messages")
     return caller
 
 

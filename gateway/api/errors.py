@@ -88,6 +88,7 @@ _STATUS_BY_CODE = {
     "auth.forbidden": 403,
     "partners.exists": 409,
     "messages.not_replayable": 409,
+    "exceptions.state_conflict": 409,
     "payload.too_large": 413,
     # The store lost bytes it acknowledged: our failure, never the caller's.
     "payload.missing": 500,

@@ -77,6 +77,11 @@ def _serve(arguments: argparse.Namespace) -> int:
     import uvicorn  # only this command needs the server
 
     from gateway.api import create_app
+    from gateway.observability.process import configure_process
+    from gateway.settings import get_settings
 
-    uvicorn.run(create_app(serving()), host=arguments.host, port=arguments.port)
+    configure_process(get_settings(), "crossdock-api")
+    # log_config=None: uvicorn's own dictConfig would replace our JSON handler.
+    app = create_app(serving())
+    uvicorn.run(app, host=arguments.host, port=arguments.port, log_config=None)
     return EXIT_OK

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from typing import Any
 
 from gateway.cli.common import EXIT_OK
@@ -23,12 +22,14 @@ def add_commands(commands: Any) -> None:
 def _run(arguments: argparse.Namespace) -> int:
     from gateway.cli.store_support import serving
     from gateway.domain.tracking import Transport
+    from gateway.observability.adapters import ObservedSink
+    from gateway.observability.process import configure_process
     from gateway.services.transport_intake import TransportIntake
+    from gateway.settings import get_settings
     from gateway.transports.sftp import ProfileAccounts
     from sftp import ServerLimits, ensure_host_key, run
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # a line per packet at INFO
+    configure_process(get_settings(), "crossdock-sftp")  # asyncssh quiet: a line per packet
     gw = serving()
     settings = gw.settings
     host_key = settings.effective_sftp_host_key
@@ -36,7 +37,9 @@ def _run(arguments: argparse.Namespace) -> int:
     host = arguments.host or settings.sftp_host
     port = arguments.port if arguments.port is not None else settings.sftp_port
     print(f"SFTP server on {host}:{port}; partners pin this host key: {public}", flush=True)
-    sink = TransportIntake(gw.intake, gw.pipeline.dispatcher, gw.unit_of_work, Transport.SFTP)
+    sink = ObservedSink(
+        TransportIntake(gw.intake, gw.pipeline.dispatcher, gw.unit_of_work, Transport.SFTP)
+    )
     run(
         host,
         port,

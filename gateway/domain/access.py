@@ -10,6 +10,7 @@ from enum import StrEnum
 class Role(StrEnum):
     ADMIN = "admin"  # everything
     OPERATOR = "operator"  # read everything, replay
+    WMS = "wms"  # the warehouse system: posts receipts and inventory adjustments
     PARTNER = "partner"  # submit and read its own documents only
 
 

@@ -33,6 +33,9 @@ class State(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     MAPPED = "mapped"
     DELIVERED = "delivered"
+    # Mapped, and kept from the systems of record until a workflow exception is settled
+    # (SPEC §5: a document never overwrites data its source does not own).
+    HELD = "held"
     # Outbound only: built and waiting for its transport, then sent, then acknowledged.
     QUEUED = "queued"
     SENT = "sent"
@@ -56,7 +59,8 @@ _FORWARD: dict[State, frozenset[State]] = {
     State.PARSED: frozenset({State.VALIDATED, State.DUPLICATE}),
     State.VALIDATED: frozenset({State.ACKNOWLEDGED, State.MAPPED, State.DUPLICATE}),
     State.ACKNOWLEDGED: frozenset({State.MAPPED, State.DELIVERED}),
-    State.MAPPED: frozenset({State.DELIVERED, State.SENT}),
+    State.MAPPED: frozenset({State.DELIVERED, State.SENT, State.HELD}),
+    State.HELD: frozenset({State.MAPPED}),  # released: its exceptions are settled
     State.QUEUED: frozenset({State.SENT}),
     State.SENT: frozenset({State.ACKNOWLEDGED, State.DELIVERED, State.OVERDUE}),
     State.OVERDUE: frozenset({State.ACKNOWLEDGED}),

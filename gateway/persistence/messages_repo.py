@@ -21,6 +21,7 @@ from gateway.domain.tracking import (
     can_move,
 )
 from gateway.persistence import rows
+from gateway.persistence.observed import note_message, note_steps, note_transactions
 from gateway.persistence.tables import messages, state_transitions, transactions
 
 
@@ -44,6 +45,7 @@ class MessageRepository:
                 raise
             raise AlreadyReceived(record.transport_message_id) from error
         self._history(record.id, None, None, record.state, at, reason)
+        note_message(self._db, record, record.state)
 
     def by_transport_id(
         self, transport: str, partner_id: str | None, transport_message_id: str
@@ -69,6 +71,7 @@ class MessageRepository:
         values = rows.message_values(record)
         del values["state"], values["id"]
         self._db.execute(update(messages).where(messages.c.id == record.id).values(values))
+        note_message(self._db, record, None)
 
     def move(
         self, record: MessageRecord, target: State, at: datetime, reason: str | None = None
@@ -80,12 +83,14 @@ class MessageRepository:
         )
         self._history(record.id, None, record.state, target, at, reason)
         record.state = target
+        note_message(self._db, record, target)
 
     def add_transaction(
         self, record: TransactionRecord, at: datetime, reason: str | None = None
     ) -> None:
         self._db.execute(insert(transactions).values(rows.transaction_values(record)))
         self._history(record.message_id, record.id, None, record.state, at, reason)
+        note_transactions(self._db, (record,))
 
     def add_transactions(
         self, entries: Sequence[tuple[TransactionRecord, Sequence[Step]]], at: datetime
@@ -106,6 +111,7 @@ class MessageRepository:
                 raise IllegalTransition(f"transaction {record.id}: history ends in {current}")
         self._db.execute(insert(transactions), [rows.transaction_values(r) for r, _ in entries])
         self._db.execute(insert(state_transitions), history)
+        note_steps(self._db, entries)
 
     def move_transactions(
         self,
@@ -135,6 +141,7 @@ class MessageRepository:
         )
         for record in records:
             record.state = target
+        note_transactions(self._db, records, target)
 
     def set_erp_document_ids(self, records: Sequence[TransactionRecord]) -> None:
         """Save each record's ``erp_document_id`` (what a delivery learns), in one statement."""
@@ -196,6 +203,7 @@ class MessageRepository:
         )
         self._history(record.message_id, record.id, record.state, target, at, reason)
         record.state = target
+        note_transactions(self._db, (record,), target)
 
     def update_transaction(self, record: TransactionRecord) -> None:
         """Save what was learned (document, keys, ERP id); the state moves only by ``move``."""

@@ -164,6 +164,9 @@ transactions = Table(
     Index(None, "partner_id", "transaction_set"),
     Index(None, "partner_id", "po_number"),
     Index(None, "state"),
+    # Today's sets on the console's dashboard, and the oldest first on its ack monitor
+    # (migration 0005; measured in bench/console.py).
+    Index(None, "created_at"),
 )
 
 # One row per transaction and system of record: a system that took the document is
@@ -209,6 +212,7 @@ state_transitions = Table(
     Column("at", Timestamp, nullable=False),
     Column("reason", Text),
     Index(None, "message_id"),
+    Index(None, "to_state", "at"),  # the dashboard's ack latency (migration 0005)
 )
 
 # One row per inbound interchange control number per sender → receiver: the
@@ -257,4 +261,88 @@ api_keys = Table(
     Column("partner_id", String(64), ForeignKey("partners.id")),
     Column("created_at", Timestamp, nullable=False),
     Column("revoked_at", Timestamp),
+)
+
+# Workflow sync (SPEC §5, migration 0004). An exception is one row per discrepancy: the
+# unique fingerprint is what makes "found twice" one exception, even when two workers
+# find it at once.
+exceptions = Table(
+    "exceptions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("fingerprint", String(64), nullable=False, unique=True),
+    Column("rule", String(16), nullable=False),  # po_ack | ship_notice | receipt | invoice
+    Column("kind", String(40), nullable=False),  # the discrepancy
+    Column("owner", String(16), nullable=False),  # procurement | warehouse | finance | b2b
+    Column("state", String(16), nullable=False),  # open | acknowledged | resolved
+    Column("partner_id", String(64), ForeignKey("partners.id")),
+    Column("po_number", String(80)),
+    Column("subject", String(80), nullable=False),  # the PO, ASN or invoice number matched
+    Column("transaction_id", String(36), ForeignKey("transactions.id")),
+    Column("hold", Boolean, nullable=False),  # its document waits until it is settled
+    Column("line", String(200)),
+    Column("explanation", Text, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("links", JSON, nullable=False),  # [{kind, number, transaction_id, message_id}]
+    Column("assignee", String(200)),
+    Column("opened_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Column("acknowledged_at", Timestamp),
+    Column("acknowledged_by", String(120)),
+    Column("resolved_at", Timestamp),
+    Column("resolved_by", String(120)),
+    Column("resolution", String(16)),  # accept | rematch | reject | cleared
+    Column("resolution_note", Text),
+    Index(None, "state", "owner", "opened_at"),
+    Index(None, "partner_id", "po_number"),
+    Index(None, "rule", "subject"),
+    Index(None, "transaction_id"),
+)
+
+# Append-only, like state_transitions: the migration adds triggers refusing UPDATE/DELETE.
+exception_events = Table(
+    "exception_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("exception_id", String(36), ForeignKey("exceptions.id"), nullable=False),
+    Column("at", Timestamp, nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("from_state", String(16)),
+    Column("to_state", String(16), nullable=False),
+    Column("note", Text),
+    Index(None, "exception_id"),
+    Index(None, "at"),
+)
+
+# Where each matched document stands: matched, approved, held, waiting (and on what, so
+# that a counterpart's arrival re-runs it), or with exceptions that did not hold it.
+document_matches = Table(
+    "document_matches",
+    metadata,
+    Column("transaction_id", String(36), ForeignKey("transactions.id"), primary_key=True),
+    Column("rule", String(16), nullable=False),
+    Column("partner_id", String(64)),
+    Column("subject", String(80), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("waiting_on", String(120)),  # asn:<number> | receipts:<po number>
+    Column("summary", Text, nullable=False),
+    Column("checked_at", Timestamp, nullable=False),
+    Index(None, "waiting_on"),
+)
+
+# The POs (and ASN) each matched document refers to: an ASN may ship several POs, and a
+# receipt names its ASN, which the transactions table keeps no column for.
+document_orders = Table(
+    "document_orders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("transaction_id", String(36), ForeignKey("transactions.id"), nullable=False),
+    Column("partner_id", String(64)),
+    Column("kind", String(24), nullable=False),
+    Column("po_number", String(80)),
+    Column("asn_number", String(80)),
+    Index(None, "transaction_id"),
+    Index(None, "po_number", "kind"),
+    Index(None, "asn_number", "kind"),
 )

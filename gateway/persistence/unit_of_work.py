@@ -8,9 +8,12 @@ from sqlalchemy import Connection, Engine, Transaction
 
 from gateway.persistence.api_keys_repo import ApiKeyRepository
 from gateway.persistence.deliveries_repo import DeliveryRepository
+from gateway.persistence.exceptions_repo import ExceptionRepository
 from gateway.persistence.interchanges_repo import InboundInterchangeRepository
 from gateway.persistence.messages_repo import MessageRepository
+from gateway.persistence.monitoring_repo import MonitoringRepository
 from gateway.persistence.partners_repo import PartnerRepository
+from gateway.persistence.workflow_repo import WorkflowRepository
 
 
 class SqlUnitOfWork:
@@ -26,6 +29,9 @@ class SqlUnitOfWork:
     interchanges: InboundInterchangeRepository
     api_keys: ApiKeyRepository
     deliveries: DeliveryRepository
+    exceptions: ExceptionRepository
+    workflow: WorkflowRepository
+    activity: MonitoringRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -40,6 +46,9 @@ class SqlUnitOfWork:
         self.interchanges = InboundInterchangeRepository(self._connection)
         self.api_keys = ApiKeyRepository(self._connection)
         self.deliveries = DeliveryRepository(self._connection)
+        self.exceptions = ExceptionRepository(self._connection)
+        self.workflow = WorkflowRepository(self._connection)
+        self.activity = MonitoringRepository(self._connection)
         return self
 
     def commit(self) -> None:

@@ -33,6 +33,7 @@ from gateway.profiles.transports import (
     SftpTransport,
     Transports,
 )
+from gateway.profiles.workflow import AuthorityRules, ToleranceRules
 
 PROFILE_SCHEMA_VERSION = "1"
 
@@ -205,6 +206,9 @@ DEFAULT_ROUTING: dict[DocumentKind, list[System]] = {
     "po_acknowledgement": ["erp"],
     "ship_notice": ["erp", "wms"],  # the ERP tracks the ASN, the WMS expects the receipt
     "invoice": ["erp"],
+    # What the WMS reports goes to the ERP, which keeps inventory and matches invoices.
+    "receipt": ["erp"],
+    "inventory_adjustment": ["erp"],
 }
 
 
@@ -238,7 +242,15 @@ class PartnerProfile(BaseModel):
     exception_owners: dict[
         Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], Text
     ] = {}
-    """Exception kind → who owns it (``procurement: buyers@example.com``), SPEC §5."""
+    """Who settles this partner's exceptions (SPEC §5). An owner role (procurement,
+    warehouse, finance, b2b) → the person or team it goes to (``procurement:
+    buyers@example.com``); a discrepancy kind (``receipt_shortage``, ``invoice_price``…)
+    → the owner role it goes to instead of the rule's (``invoice_price: procurement``), or
+    straight to a person."""
+    tolerances: ToleranceRules = ToleranceRules()
+    """How far the partner's figures may stray from ours before an exception (SPEC §5)."""
+    authority: AuthorityRules = AuthorityRules()
+    """Which system owns which data: what a document may change and what it is held for."""
     routing: dict[DocumentKind, list[System]] = DEFAULT_ROUTING
     """Canonical kind → the systems of record that receive it; kinds not named go
     nowhere (a functional ack is reconciled, not delivered)."""
@@ -377,6 +389,7 @@ __all__ = [
     "AckPolicy",
     "ApiTransport",
     "As2Transport",
+    "AuthorityRules",
     "Contact",
     "Delimiters",
     "DocumentRule",
@@ -389,6 +402,7 @@ __all__ = [
     "SftpInbound",
     "SftpRemote",
     "SftpTransport",
+    "ToleranceRules",
     "Transports",
     "ValidationProfile",
 ]

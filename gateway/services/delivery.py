@@ -256,7 +256,7 @@ class Delivery:
             return
         # A count, not the sets themselves: a 50-set message would otherwise load every
         # document once per delivery (measured: the batch benchmark's main cost).
-        waiting = [State.MAPPED, State.DEAD_LETTERED, State.FAILED]
+        waiting = [State.MAPPED, State.HELD, State.DEAD_LETTERED, State.FAILED]
         if not uow.messages.count_transactions(message_id, waiting) and (
             message.direction is Direction.INBOUND
         ):

@@ -14,7 +14,7 @@ from typing import Any
 from edi_maps.edifact.render import render_edifact
 from edi_maps.translate import translate
 from edi_maps.x12.render import render_x12
-from gateway.canonical import ContractError, document_from_dict
+from gateway.canonical import ContractError, document_from_dict, document_to_dict
 from gateway.domain.errors import GatewayError, PermanentError
 from gateway.domain.tracking import (
     Direction,
@@ -56,12 +56,13 @@ class Outbound:
         self._clock = clock
         self._transports = transports
 
-    def accept(self, data: Mapping[str, Any]) -> tuple[MessageRecord, bool]:
+    def accept(self, data: Mapping[str, Any], *, test: bool = False) -> tuple[MessageRecord, bool]:
         """Turn an ERP event's canonical document into the partner's EDI, queued to send.
 
         The same event again (same idempotency key, or same content) gives the message
         made the first time, and ``False``: an ERP retrying its webhook makes no second
-        interchange.
+        interchange. ``test``: marked as test data (ISA15 T, UNB 0035 1) whatever the
+        profile's usage, as the console's test-send does for a production partner.
         """
         try:
             document = document_from_dict(dict(data))
@@ -80,7 +81,7 @@ class Outbound:
                 return message, False
         if stored is None or not stored.active:
             raise OutboundRefused(f"no active partner {partner_id}")
-        profile = stored.profile
+        profile = stored.profile.model_copy(update={"usage": "T"}) if test else stored.profile
         numbers = PartnerNumbers(self._numbers, profile.id)
         try:
             if profile.standard == "x12":
@@ -91,9 +92,22 @@ class Outbound:
         except (PermanentError, ValueError) as error:
             raise OutboundRefused(f"cannot write it for {profile.id}: {error}") from error
         payload = text.encode("utf-8" if (profile.syntax or "").startswith("UNOW") else "latin-1")
-        return self._queue(profile, payload, document.meta.kind.value, key), True
+        content = document_to_dict(document)
+        return self._queue(profile, payload, document.meta.kind.value, key, content), True
 
-    def _queue(self, profile: PartnerProfile, payload: bytes, kind: str, key: str) -> MessageRecord:
+    def _queue(
+        self,
+        profile: PartnerProfile,
+        payload: bytes,
+        kind: str,
+        key: str,
+        content: dict[str, Any] | None = None,
+    ) -> MessageRecord:
+        # The PO we send is the open PO the partner's 855, 856 and 810 are matched against
+        # (SPEC §5): its first set keeps the document and the PO number.
+        body = (content or {}).get("body") or {}
+        order = str(body["po_number"])[:80] if kind == "purchase_order" and body.get(
+            "po_number") else None  # fmt: skip
         silent = reading_options(profile)
         read = translate(io.BytesIO(payload), numbers=self._numbers, clock=self._clock,
                          options=silent)  # fmt: skip
@@ -142,6 +156,9 @@ class Outbound:
                             version=group.version or None,
                             kind=kind,
                             idempotency_key=key if position == 0 else None,
+                            document=content if position == 0 else None,
+                            business_number=order if position == 0 else None,
+                            po_number=order if position == 0 else None,
                         ),
                         now,
                         f"written as {result.transaction_set} #{result.control_number}",

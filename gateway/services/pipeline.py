@@ -11,9 +11,10 @@ from collections.abc import Callable
 
 from gateway.domain.errors import GatewayError, PermanentError
 from gateway.domain.tracking import State
-from gateway.ports import Clock, Dispatcher, UnitOfWork
+from gateway.ports import Clock, Dispatcher, NoTelemetry, Telemetry, UnitOfWork
 from gateway.services.delivery import Delivery
 from gateway.services.intake import Intake, Outcome
+from gateway.services.matching import Workflow
 from gateway.services.outbound import Outbound
 from gateway.services.reconcile import reconcile
 from gateway.services.replay import Remapper
@@ -28,6 +29,9 @@ class Pipeline:
         dispatcher: Dispatcher,
         unit_of_work: Callable[[], UnitOfWork],
         clock: Clock,
+        *,
+        telemetry: Telemetry | None = None,
+        workflow: Workflow | None = None,
     ) -> None:
         self.intake = intake
         self.delivery = delivery
@@ -35,6 +39,8 @@ class Pipeline:
         self.dispatcher = dispatcher
         self.unit_of_work = unit_of_work
         self.clock = clock
+        self.telemetry: Telemetry = telemetry or NoTelemetry()
+        self.workflow = workflow or Workflow(unit_of_work, clock)
 
     def process_inbound(self, message_id: str, *, deliver: bool = True) -> Outcome:
         """Identify, validate, acknowledge and map; settle our outbound sets that a 997,
@@ -47,11 +53,18 @@ class Pipeline:
             if item.kind == "functional_ack" and item.state is State.MAPPED
         ]
         if acks:
+            settled: list[str] = []
             with self.unit_of_work() as uow:
                 for item in acks:
-                    reconcile(uow, item, self.clock.now())
+                    reconcile(uow, item, self.clock.now(), settled)
                 uow.commit()
+            for status in settled:
+                self.telemetry.ack_outcome(outcome.message.partner_id, status)
+        # SPEC §5: match 855/856/810 against PO, ASNs and receipts; hold what conflicts.
+        synced = self.workflow.check_mapped(outcome.transactions)
         self.hand_on(outcome, deliver=deliver)
+        for transaction_id in synced.released:  # held documents a counterpart settled
+            self.dispatcher.deliver(transaction_id)
         return outcome
 
     def replay(self, message_id: str, reason: str) -> list[str]:
@@ -64,10 +77,13 @@ class Pipeline:
         """
         if self.remapper.stuck(message_id):
             replayed = self.remapper.remap(message_id, reason)
+            held = set(self.workflow.check_mapped(replayed).held)
             for record in replayed:
-                self.dispatcher.deliver(record.id)
-            return [record.id for record in replayed]
+                if record.id not in held:
+                    self.dispatcher.deliver(record.id)
+            return [record.id for record in replayed if record.id not in held]
         outcome = self.intake.replay(message_id, reason)
+        self.workflow.check_mapped(outcome.transactions)
         self.hand_on(outcome)
         return [t.id for t in outcome.transactions if t.state is State.MAPPED]
 

@@ -11,14 +11,17 @@ from gateway.ports import UnitOfWork
 _AWAITING = (State.QUEUED, State.SENT, State.OVERDUE)
 
 
-def reconcile(uow: UnitOfWork, ack: TransactionRecord, now: datetime) -> int:
+def reconcile(
+    uow: UnitOfWork, ack: TransactionRecord, now: datetime, settled: list[str] | None = None
+) -> int:
     """Apply an inbound functional ack (a mapped ``functional_ack`` transaction) to our
-    outbound sets; returns how many it settled. The ack itself is then ``delivered``:
-    its destination was us."""
+    outbound sets; returns how many it settled, and appends each one's status (accepted,
+    rejected…) to ``settled`` when given (for monitoring, once committed). The ack itself
+    is then ``delivered``: its destination was us."""
     document: dict[str, Any] = dict(ack.document or {})
     body: dict[str, Any] = document.get("body") or {}
     group = body.get("acknowledged", {}).get("group_control_number")
-    settled = 0
+    count = 0
     if group and ack.partner_id:
         acked = {s["set_control_number"]: s for s in body.get("sets", [])}
         whole_group = body.get("group_status") == "rejected" and not acked
@@ -29,12 +32,14 @@ def reconcile(uow: UnitOfWork, ack: TransactionRecord, now: datetime) -> int:
             if item.state not in _AWAITING:
                 continue
             status = "rejected" if whole_group else acked[item.set_control_number]["status"]
-            settled += 1
+            count += 1
             _settle(uow, item, status, acked.get(item.set_control_number, {}), ack, now)
+            if settled is not None:
+                settled.append(str(status))
     uow.messages.move_transaction(
-        ack, State.DELIVERED, now, f"reconciled with {settled} outbound set(s)"
+        ack, State.DELIVERED, now, f"reconciled with {count} outbound set(s)"
     )
-    return settled
+    return count
 
 
 def _settle(

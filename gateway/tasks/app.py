@@ -8,6 +8,8 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Exchange, Queue
 
+from gateway.observability.celery_signals import WorkerConfig, install
+from gateway.observability.metrics import QueueDepthCollector
 from gateway.settings import Settings
 
 QUEUES = ("inbound", "outbound", "delivery", "polling")
@@ -90,4 +92,14 @@ def make_celery(settings: Settings) -> Celery:
         },
     )
     app.autodiscover_tasks(["gateway.tasks"], related_name="pipeline", force=True)
+    # Metrics, trace context in task headers, the log fields and JSON logs (Celery's
+    # signals are process-wide; the publisher needs them as much as the worker).
+    install(
+        WorkerConfig(
+            log_format=settings.log_format,
+            otel_endpoint=settings.otel_endpoint,
+            metrics_port=settings.worker_metrics_port,
+            queue_depth=QueueDepthCollector(broker, QUEUES, settings.broker_dir),
+        )
+    )
     return app

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gateway.domain.tracking import MessageRecord, Transport
+from gateway.observability.adapters import ObservedSink
 from gateway.ports import Dispatcher, UnitOfWork
 from gateway.profiles.model import PartnerProfile
 from gateway.profiles.transports import SftpRemote
@@ -115,7 +116,7 @@ def poll_partner(
         SftpError: connecting or transferring failed (retryable or not, as classified).
         TransportRefused: the profile names no server to poll.
     """
-    sink = TransportIntake(intake, dispatcher, unit_of_work, Transport.SFTP)
+    sink = ObservedSink(TransportIntake(intake, dispatcher, unit_of_work, Transport.SFTP))
     result = poll(
         remote_server(profile), profile.id, sink, spool_dir=spool_dir, max_file_size=max_file_size
     )

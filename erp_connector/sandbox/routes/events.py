@@ -30,7 +30,7 @@ wms_router = APIRouter(tags=["wms"])
 
 # Where the gateway takes each event (its API, /api/v1).
 OUTBOUND_PATH = "/api/v1/outbound"
-EVENTS_PATH = "/api/v1/events"
+RECEIPTS_PATH = "/api/v1/wms/receipts"
 
 _REFUSED: dict[int | str, dict[str, Any]] = {400: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 _Payload = Annotated[
@@ -90,7 +90,7 @@ def create_receipt(
         document = receipt_event(payload, key)
     except DocumentRefused as exc:
         raise HTTPException(422, str(exc)) from None
-    return _emit(sandbox, "wms", document, EVENTS_PATH, background, response)
+    return _emit(sandbox, "wms", document, RECEIPTS_PATH, background, response)
 
 
 def _emit(

@@ -12,12 +12,14 @@ from starlette.concurrency import run_in_threadpool
 
 from gateway.api.deps import GatewayDep
 from gateway.domain.payloads import PayloadTooLarge
+from gateway.observability import tracing
+from gateway.observability.metrics import transfer
 
 
 async def receive_as2(request: Request, gw: GatewayDep, later: BackgroundTasks) -> Response:
     """An AS2 message (RFC 4130) or an MDN for one of ours."""
     from as2 import make_client
-    from gateway.transports.as2 import As2NotConfigured
+    from gateway.transports.as2 import Answer, As2NotConfigured
 
     limit = gw.settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
@@ -30,10 +32,18 @@ async def receive_as2(request: Request, gw: GatewayDep, later: BackgroundTasks) 
             raise PayloadTooLarge(f"payload larger than {limit} bytes")
         chunks.append(chunk)
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
+
+    def handle() -> Answer:
+        # The document's trace starts here, in the thread that queues its tasks.
+        with tracing.receipt("as2"):
+            return gw.as2.handle(headers, b"".join(chunks))
+
     try:
-        answer = await run_in_threadpool(gw.as2.handle, headers, b"".join(chunks))
+        answer = await run_in_threadpool(handle)
     except As2NotConfigured as error:
+        transfer("as2", "inbound", "not_configured")
         return Response(error.message, status_code=503, media_type="text/plain")
+    transfer("as2", "inbound", "ok" if answer.status < 400 else "refused", size)
     if answer.later is not None:
 
         def post_mdn() -> None:

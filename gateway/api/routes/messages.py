@@ -39,6 +39,8 @@ from gateway.api.uploads import UPLOAD_OPENAPI, UploadDep
 from gateway.domain.access import ApiKey, Role
 from gateway.domain.errors import GatewayError
 from gateway.domain.tracking import MessageQuery, MessageRecord, Transport
+from gateway.observability import tracing
+from gateway.observability.metrics import transfer
 from gateway.ports import UnitOfWork
 from gateway.services.intake import Submission
 
@@ -65,19 +67,24 @@ def submit_message(
     refusal is recorded, acknowledged and replayable like any other outcome.
     """
     submission = Submission(Transport.API, x_request_id or str(uuid.uuid4()), caller.partner_id)
-    record = gw.intake.receive(body, submission)
-    try:
-        # A worker takes it from here when a broker is configured (the answer then says
-        # "received"); without one the chain runs in this request.
-        gw.pipeline.dispatcher.process_inbound(record.id)
-        with gw.unit_of_work() as uow:
-            record = uow.messages.get(record.id) or record
-    except GatewayError as error:
-        # The bytes are kept and the message recorded as received: tell the sender so
-        # rather than a 5xx that would make it send them again.
-        logger.exception("processing message %s failed", record.id)
-        return SubmitOut.of(record, ErrorOut(code=error.code, message=error.message))
-    return SubmitOut.of(record)
+    # The document's trace starts here; the tasks queued below carry it on.
+    with tracing.receipt("api", caller.partner_id) as span:
+        record = gw.intake.receive(body, submission)
+        span.set_attribute("crossdock.message_id", record.id)
+        logger.info("received %d bytes over the API", record.size)
+        transfer("api", "inbound", "ok", record.size)
+        try:
+            # A worker takes it from here when a broker is configured (the answer then
+            # says "received"); without one the chain runs in this request.
+            gw.pipeline.dispatcher.process_inbound(record.id)
+            with gw.unit_of_work() as uow:
+                record = uow.messages.get(record.id) or record
+        except GatewayError as error:
+            # The bytes are kept and the message recorded as received: tell the sender so
+            # rather than a 5xx that would make it send them again.
+            logger.exception("processing message %s failed", record.id)
+            return SubmitOut.of(record, ErrorOut(code=error.code, message=error.message))
+        return SubmitOut.of(record)
 
 
 @router.get("")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,9 @@ import pytest
 
 from gateway.api import create_key
 from gateway.domain.tracking import Transport
+from gateway.domain.workflow.exceptions import ExceptionQuery, ExceptionState
 from gateway.services.intake import Submission
+from gateway.services.wms_events import WmsEvents
 from tests.integration.api.conftest import ACME_FILE, CALLERS, Api, x12_profile
 
 Request = tuple[str, str, dict[str, Any]]
@@ -32,6 +35,43 @@ def _fresh_rejected_message(api: Api) -> Request:
 def _fresh_key(api: Api) -> Request:
     key = create_key(api.gw, "temporary", "operator")
     return "DELETE", f"/api/v1/keys/{key.record.id}", {}
+
+
+def _receipt(number: int, **body: str) -> bytes:
+    return json.dumps({
+        "meta": {"kind": "receipt", "direction": "inbound", "partner_id": "acme-supply",
+                 "document_id": f"r-{number}", "idempotency_key": f"r-{number}"},
+        "body": {"receipt_id": f"R-{number}", "lines": []} | body,
+    }).encode()  # fmt: skip
+
+
+def _fresh_receipt(api: Api) -> Request:
+    return "POST", "/api/v1/wms/receipts", {"content": _receipt(next(_numbers))}
+
+
+def _fresh_exception(api: Api, move: str, body: dict[str, Any]) -> Request:
+    """An open exception of acme's (a receipt that names nothing known), one per caller."""
+    events = WmsEvents(api.gw.unit_of_work, api.gw.payloads, api.gw.clock,
+                       api.gw.pipeline.workflow)  # fmt: skip
+    events.accept(_receipt(next(_numbers)), "receipt")
+    with api.gw.unit_of_work() as uow:
+        (found,) = uow.exceptions.find(ExceptionQuery(states=(ExceptionState.OPEN,), limit=1))
+    return "POST", f"/api/v1/exceptions/{found.id}/{move}", {"json": body}
+
+
+def _exception_of(partner: str) -> Callable[[Api], Request]:
+    """One exception of ``partner`` (its seeded message's documents, matched: the POs were
+    never sent, so each is an exception for b2b)."""
+
+    def request(api: Api) -> Request:
+        with api.gw.unit_of_work() as uow:
+            ids = [t.id for t in uow.messages.transactions_of(api.messages[partner])]
+        api.gw.pipeline.workflow.check(ids)
+        with api.gw.unit_of_work() as uow:
+            found = uow.exceptions.find(ExceptionQuery(partner_id=partner, limit=1))
+        return "GET", f"/api/v1/exceptions/{found[0].id}", {}
+
+    return request
 
 
 def _call(method: str, url: str, **kwargs: Any) -> Callable[[Api], Request]:
@@ -77,6 +117,19 @@ MATRIX: list[tuple[str, str, Callable[[Api], Request]]] = [
     ("create key",     "201 403 403 401 401", _new_key),
     ("list keys",      "200 403 403 401 401", _call("GET", "/api/v1/keys")),
     ("revoke key",     "204 403 403 401 401", _fresh_key),
+    ("wms receipt",    "201 403 403 401 401", _fresh_receipt),
+    ("list exceptions", "200 200 200 401 401", _call("GET", "/api/v1/exceptions")),
+    ("own exception",  "200 200 200 401 401", _exception_of("acme-supply")),
+    ("other exception", "200 200 404 401 401", _exception_of("nordfrost")),
+    ("acknowledge",    "200 200 403 401 401",
+     lambda api: _fresh_exception(api, "acknowledge", {})),
+    ("assign",         "200 200 403 401 401",
+     lambda api: _fresh_exception(api, "assign", {"assignee": "dana"})),
+    ("resolve",        "200 200 403 401 401",
+     lambda api: _fresh_exception(api, "resolve", {"action": "accept", "note": "ok"})),
+    ("own timeline",   "200 200 200 401 401", _call("GET", "/api/v1/pos/PO-20261128-01/timeline")),
+    ("other timeline", "200 200 404 401 401", _call("GET", "/api/v1/pos/PO-20261128-02/timeline")),
+    ("kpis",           "200 200 200 401 401", _call("GET", "/api/v1/kpis")),
 ]
 # fmt: on
 

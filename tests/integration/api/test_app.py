@@ -13,6 +13,8 @@ from tests.integration.api.conftest import Api, client_for
 # Generated clients name their methods after these: renaming one is a breaking change.
 OPERATION_IDS = {
     "health-healthz",
+    "health-readyz",
+    "health-get_metrics",
     "as2-receive_as2",
     "partners-get_partner_certificates",
     "partners-create_partner",
@@ -31,6 +33,15 @@ OPERATION_IDS = {
     "keys-revoke_api_key",
     "flow-submit_inbound",
     "flow-submit_outbound",
+    "exceptions-list_exceptions",
+    "exceptions-get_exception",
+    "exceptions-acknowledge_exception",
+    "exceptions-assign_exception",
+    "exceptions-resolve_exception",
+    "wms-post_receipt",
+    "wms-post_inventory_adjustment",
+    "monitoring-po_timeline",
+    "monitoring-kpis",
 }
 
 

@@ -44,9 +44,27 @@ def test_demo_shows_acceptances_rejections_and_the_acks_sent_back(
     assert "validated → acknowledged answered with TA1, 997" in out
     assert (tmp_path / "demo" / "store" / "crossdock.db").exists()
     # the live stack: API, worker and sandbox processes, a simulated supplier
-    assert "sent back: 997, 997, 855/856/810, 855/856/810" in out
-    assert "outbound 850  acknowledged  2" in out
-    for kind in ("810", "855", "856"):
-        assert f"inbound  {kind}  delivered     2" in out
-    assert "Sandbox ERP records: {'invoice': 2, 'po_acknowledgement': 2, " in out
-    assert "Sandbox WMS records: {'expected_receipt': 2}" in out
+    assert "sent back: 997, 997, 997, 855/856/810, 855/856/810, 855/856/810" in out
+    assert "outbound 850  acknowledged  3" in out
+    for kind in ("855", "856"):
+        assert f"inbound  {kind}  delivered     3" in out
+    # workflow sync: the warehouse's receipts, one invoice approved, two held (SPEC §5)
+    assert "WMS booked the receipt of ASN-1001 (PO-DEMO-1001): 20 EA of 100-200" in out
+    assert "inbound  RCPT delivered     3" in out
+    assert "inbound  810  delivered     1" in out and "inbound  810  held          2" in out
+    assert (
+        "Sandbox ERP records: {'invoice': 1, 'po_acknowledgement': 3, 'purchase_order': 3, "
+        "'receipt': 3, 'ship_notice': 3}"
+    ) in out
+    assert "Sandbox WMS records: {'expected_receipt': 3, 'receipt': 3}" in out
+    assert "invoice INV-1003: in the ERP, payment approved" in out
+    assert "invoice INV-1001: held, waiting for the warehouse to settle exception " in out
+    assert (
+        "invoice INV-1002: held, Acme Supply Co.'s invoice INV-1002 bills item 100-200 at "
+        "12.90 USD a unit, but PO PO-DEMO-1002 says 12.10 USD"
+    ) in out
+    # the two exceptions, with their owners
+    assert "Exceptions to settle (2):" in out
+    assert "finance (ap@crossdock.example)           invoice_price      INV-1002" in out
+    assert "warehouse (receiving@crossdock.example)  receipt_shortage   ASN-1001" in out
+    assert "but ASN ASN-1001 announced 24 EA: 4 EA short (tolerance 0%)." in out

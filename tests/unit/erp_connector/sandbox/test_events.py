@@ -216,14 +216,14 @@ def test_a_purchase_order_that_breaks_the_contract_is_422(
     assert gateway.requests == []
 
 
-def test_a_wms_receipt_is_emitted_to_the_gateway_events(
+def test_a_wms_receipt_is_emitted_to_the_gateway_receipts_endpoint(
     client: TestClient, gateway: FakeGateway
 ) -> None:
     answer = client.post("/wms/receipts", json=RECEIPT, headers=key("rcv-1"))
 
     assert answer.status_code == 201
     (request,) = gateway.requests
-    assert str(request.url) == "http://gateway.test/api/v1/events"
+    assert str(request.url) == "http://gateway.test/api/v1/wms/receipts"
     assert request.headers["X-API-Key"] == API_KEY
     receipt = gateway.bodies()[0]
     assert (receipt["meta"]["kind"], receipt["meta"]["partner_id"]) == ("receipt", "nordfrost")
