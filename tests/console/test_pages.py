@@ -91,6 +91,9 @@ def test_dashboard_counts_todays_documents_and_acks(console: Console) -> None:
     assert re.search(r'<span class="num">1</span> rejected by an ack', page)
     assert "po_acknowledgement" in page and "ship_notice" in page
     assert "dead letter" in page  # the open alert of the dead-lettered delivery
+    # the sets the fake ERP took today, from receipt at the gateway to the ERP
+    synced = re.search(r"(\d+) documents received and taken by the ERP", page)
+    assert synced is not None and int(synced.group(1)) >= 1
 
 
 def test_search_by_po_number_finds_its_messages(console: Console) -> None:

@@ -1,9 +1,9 @@
-"""The dashboard: today's documents by kind and state, acks to watch, open alerts and
-ack latency."""
+"""The dashboard: today's documents by kind and state, acks to watch, open alerts, and
+ack and sync latency (received at the gateway → taken by the ERP)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from statistics import median
 
 from fastapi import APIRouter, Request, Response
@@ -32,6 +32,7 @@ def dashboard(request: Request, viewer: ViewerDep, gw: GatewayDep, reads: ReadsD
     since = datetime.combine(gw.clock.now().astimezone(UTC).date(), time(0), tzinfo=UTC)
     data = reads.dashboard(since, viewer.partner_scope)
     with gw.unit_of_work() as uow:
+        synced = uow.activity.sync_samples(since, since + timedelta(days=1), viewer.partner_scope)
         exceptions = {
             owner.value: uow.exceptions.count(
                 ExceptionQuery(owner=owner, states=UNRESOLVED, partner_id=viewer.partner_scope)
@@ -54,6 +55,7 @@ def dashboard(request: Request, viewer: ViewerDep, gw: GatewayDep, reads: ReadsD
         totals=totals,
         total=sum(totals.values()),
         latency=_latency(data.ack_latencies),
+        sync=_latency([(s.acknowledged_at - s.received_at).total_seconds() for s in synced]),
         exceptions=exceptions,
     )
 
