@@ -62,13 +62,17 @@ class GapOut(BaseModel):
 
 class CertificateOut(BaseModel):
     role: str = Field(description="partner_certificate or next_certificate (AS2)")
-    subject: str
-    serial_number: str = Field(description="hexadecimal")
-    not_before: datetime
-    not_after: datetime
-    state: str = Field(description="valid | expiring | expired | not-yet-valid")
-    days_left: int
-    warning: str | None = Field(description="set from 30 days before expiry, and after")
+    subject: str | None = None
+    serial_number: str | None = Field(default=None, description="hexadecimal")
+    not_before: datetime | None = None
+    not_after: datetime | None = None
+    state: str = Field(
+        description="valid | expiring | expired | not-yet-valid | unreadable (see warning)"
+    )
+    days_left: int | None = None
+    warning: str | None = Field(
+        default=None, description="set from 30 days before expiry, and after; or why unreadable"
+    )
 
 
 class CertificatesOut(BaseModel):

@@ -10,6 +10,7 @@ holding the request bytes; every MDN we answer is kept as an outbound ``MDN`` me
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import uuid
@@ -22,6 +23,7 @@ import httpx
 
 from as2 import (
     Certificate,
+    CertificateStatus,
     Cipher,
     Compression,
     Digest,
@@ -404,3 +406,34 @@ __all__ = [
     "Station",
     "policy_of",
 ]
+
+
+EXPIRY_WARNING = dt.timedelta(days=30)
+"""How long before a certificate expires the API and the console start to warn."""
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateReport:
+    """One of a partner's AS2 certificates: its validity, or why it cannot be read."""
+
+    role: str  # partner_certificate | next_certificate
+    status: CertificateStatus | None
+    error: str | None = None
+
+
+def certificate_reports(profile: PartnerProfile, now: dt.datetime) -> list[CertificateReport]:
+    """The partner's AS2 certificates (current and, during a rotation, the next), for the
+    API's certificates route and the console's partner page alike."""
+    as2 = profile.transports.as2
+    found = []
+    for role in ("partner_certificate", "next_certificate"):
+        text = getattr(as2, role, None) if as2 else None
+        if not text:
+            continue
+        try:
+            status = _certificate(text).status(now, EXPIRY_WARNING)
+        except (OSError, GatewayError, ValueError) as error:
+            found.append(CertificateReport(role, None, str(error)))
+            continue
+        found.append(CertificateReport(role, status))
+    return found

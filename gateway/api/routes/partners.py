@@ -8,8 +8,6 @@ concerns, exactly as a refused YAML file does.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
@@ -139,30 +137,25 @@ def get_partner_certificates(
 ) -> CertificatesOut:
     """The partner's AS2 certificates with their validity: operations see an expiry coming
     (a warning from 30 days before) and a rotation's two certificates side by side."""
-    from as2 import Certificate  # only this route parses certificates
+    from gateway.transports.as2 import certificate_reports  # parses certificates
 
     with uow:
         profile = _visible_partner(uow, caller, partner_id).profile
-    as2 = profile.transports.as2
-    found = []
-    for role in ("partner_certificate", "next_certificate"):
-        text = getattr(as2, role, None) if as2 else None
-        if not text:
-            continue
-        data = text.encode() if "-----BEGIN" in text else Path(text).read_bytes()
-        status = Certificate.load(data).status(gw.clock.now(), timedelta(days=30))
-        found.append(
-            CertificateOut(
-                role=role,
-                subject=status.subject,
-                serial_number=f"{status.serial_number:x}",
-                not_before=status.not_before,
-                not_after=status.not_after,
-                state=status.state.value,
-                days_left=status.days_left,
-                warning=status.warning,
-            )
+    found = [
+        CertificateOut(
+            role=report.role,
+            subject=report.status.subject,
+            serial_number=f"{report.status.serial_number:x}",
+            not_before=report.status.not_before,
+            not_after=report.status.not_after,
+            state=report.status.state.value,
+            days_left=report.status.days_left,
+            warning=report.status.warning,
         )
+        if report.status is not None
+        else CertificateOut(role=report.role, state="unreadable", warning=report.error)
+        for report in certificate_reports(profile, gw.clock.now())
+    ]
     return CertificatesOut(partner_id=partner_id, certificates=found)
 
 

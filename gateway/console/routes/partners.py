@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
-from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,7 +21,6 @@ from gateway.services.partners import import_profiles
 
 router = APIRouter()
 
-EXPIRY_WARNING = timedelta(days=30)  # as GET /api/v1/partners/{id}/certificates
 SAMPLE_SETS = {"850", "ORDERS"}  # what a test-send writes: a purchase order
 
 
@@ -131,32 +128,22 @@ def _visible(gw: GatewayDep, viewer: Viewer, partner_id: str) -> StoredPartner:
 
 def _certificates(profile: PartnerProfile, gw: GatewayDep) -> list[CertificateView]:
     """The partner's AS2 certificates and their expiry, as the API's certificates route
-    reports them (a warning from 30 days before)."""
-    from as2 import Certificate  # only pages with certificates parse them
+    reports them (the same function: a warning from 30 days before)."""
+    from gateway.transports.as2 import certificate_reports  # parses certificates
 
-    as2 = profile.transports.as2
-    found = []
-    for role in ("partner_certificate", "next_certificate"):
-        text = getattr(as2, role, None) if as2 else None
-        if not text:
-            continue
-        try:
-            data = text.encode() if "-----BEGIN" in text else Path(text).read_bytes()
-            status = Certificate.load(data).status(gw.clock.now(), EXPIRY_WARNING)
-        except (OSError, GatewayError, ValueError) as error:
-            found.append(CertificateView(role, error=str(error)))
-            continue
-        found.append(
-            CertificateView(
-                role=role,
-                subject=status.subject,
-                not_after=status.not_after.strftime("%Y-%m-%d"),
-                days_left=status.days_left,
-                state=status.state.value,
-                warning=status.warning,
-            )
+    return [
+        CertificateView(
+            role=report.role,
+            subject=report.status.subject,
+            not_after=report.status.not_after.strftime("%Y-%m-%d"),
+            days_left=report.status.days_left,
+            state=report.status.state.value,
+            warning=report.status.warning,
         )
-    return found
+        if report.status is not None
+        else CertificateView(report.role, error=report.error)
+        for report in certificate_reports(profile, gw.clock.now())
+    ]
 
 
 def _can_test_send(profile: PartnerProfile) -> bool:
