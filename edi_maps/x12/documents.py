@@ -16,6 +16,10 @@ from gateway.canonical import Standard
 @dataclass(slots=True)
 class X12SetMapper:
     collector: DocumentCollector = field(default_factory=DocumentCollector)
+    # The envelope and read context of the previous set: every set of an interchange
+    # (every set of a group) shares them, so they are built once, not per set.
+    _envelope: tuple[InterchangeResult, Envelope] | None = None
+    _context: tuple[GroupResult, ReadContext] | None = None
 
     def __call__(
         self,
@@ -29,6 +33,25 @@ class X12SetMapper:
         x12_map = map_for_set(result.transaction_set)
         if x12_map is None:
             return
+        envelope = self._envelope_of(interchange)
+        delimiters = interchange.delimiters
+        context = self._context
+        if context is None or context[0] is not group or context[1].delimiters != delimiters:
+            context = self._context = (group, ReadContext(delimiters, group.version))
+        separator = delimiters.element
+        rows = [segment.split(separator) for segment in segments]
+        try:
+            body = x12_map.read(rows, context[1])
+        except EdiError as error:  # a set that validates yet cannot be mapped
+            self.collector.fail(envelope, group, result, str(error))
+            return
+        text = delimiters.segment.join(segments).encode("latin-1", "replace")
+        self.collector.add(interchange, group, result, envelope, x12_map.kind, body, text)
+
+    def _envelope_of(self, interchange: InterchangeResult) -> Envelope:
+        last = self._envelope
+        if last is not None and last[0] is interchange:
+            return last[1]
         envelope = Envelope(
             standard=Standard.X12,
             partner=f"{interchange.sender_qualifier}:{interchange.sender_id}",
@@ -37,12 +60,5 @@ class X12SetMapper:
             receiver_id=interchange.receiver_id,
             test=interchange.usage == "T",
         )
-        delimiters = interchange.delimiters
-        rows = [segment.split(delimiters.element) for segment in segments]
-        try:
-            body = x12_map.read(rows, ReadContext(delimiters, group.version))
-        except EdiError as error:  # a set that validates yet cannot be mapped
-            self.collector.fail(envelope, group, result, str(error))
-            return
-        text = delimiters.segment.join(segments).encode("latin-1", "replace")
-        self.collector.add(interchange, group, result, envelope, x12_map.kind, body, text)
+        self._envelope = (interchange, envelope)
+        return envelope

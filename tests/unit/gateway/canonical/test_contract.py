@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gateway.canonical import (
     Address,
@@ -31,6 +34,7 @@ from gateway.canonical import (
     idempotency_key,
     schema_text,
 )
+from gateway.canonical.codec import _decimal
 
 ROOT = Path(__file__).resolve().parents[4]
 SCHEMA_FILE = ROOT / "docs" / "contracts" / "canonical-v1.schema.json"
@@ -150,6 +154,26 @@ def test_idempotency_key_is_stable_and_distinct() -> None:
     for name in base:
         assert idempotency_key(**{**base, name: base[name] + "0"}) != idempotency_key(**base)
     assert document_id(idempotency_key(**base)) == document_id(idempotency_key(**base))
+
+
+@given(st.text())
+def test_document_id_is_the_uuid5_of_the_key(key: str) -> None:
+    """document_id spells uuid5 out for speed; it must stay the same UUID."""
+    assert document_id(key) == str(uuid.uuid5(uuid.NAMESPACE_URL, f"crossdock:document:{key}"))
+
+
+@given(
+    st.decimals(allow_nan=True, allow_infinity=True)
+    | st.builds(
+        lambda sign, digits, exponent: Decimal((sign, tuple(map(int, digits)), exponent)),
+        st.integers(0, 1),
+        st.text("0123456789", min_size=1, max_size=40),
+        st.integers(-40, 40),
+    )
+)
+def test_decimals_are_written_as_format_f_writes_them(value: Decimal) -> None:
+    """The encoder takes str() when it has no exponent; it must equal format(value, "f")."""
+    assert _decimal(value) == format(value, "f")
 
 
 def test_naive_timestamps_are_refused() -> None:

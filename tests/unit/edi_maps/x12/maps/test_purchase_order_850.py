@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edi_maps.x12.delimiters import Delimiters
+from edi_maps.x12.maps import common
+from edi_maps.x12.maps import purchase_order_850 as m850
 from edi_maps.x12.maps.base import MappingError, WriteContext
 from edi_maps.x12.maps.purchase_order_850 import PURCHASE_ORDER_850
 from edi_maps.x12.render import RenderOptions
@@ -350,3 +353,105 @@ def test_purchase_order_round_trips_through_a_valid_850(po: PurchaseOrder, versi
     edi, bodies, findings = round_trip(po, RenderOptions(version=version))
     assert findings == [], edi
     assert bodies == [po]
+
+
+# -- the fast paths ----------------------------------------------------------------
+
+_VALUES = st.sampled_from(
+    ["", " ", "1", "10", "9.5", "9.50 ", "-3", "1E3", "NaN", "x", "EA", "UP", "VP", "BP", "UK",
+     "IN", "ZZ", "F", "X", "S", "002", "010", "UCP", "20261128", "20260231", "caf\u00c3\u00a9",
+     "\u00e9t\u00e9", "WIDGET 1 "]
+)  # fmt: skip
+_LINE_TAGS = st.sampled_from(
+    [
+        "PID",
+        "PID",
+        "PID",
+        "PO4",
+        "REF",
+        "SAC",
+        "MSG",
+        "DTM",
+        "CTP",
+        "SCH",
+        "N1",
+        "AMT",
+        "SLN",
+        "QTY",
+    ]
+)
+
+
+@st.composite
+def _po1_loops(draw: st.DrawFn) -> list[list[str]]:
+    po1 = ["PO1", *draw(st.lists(_VALUES, max_size=26))]
+    rest = draw(st.lists(st.tuples(_LINE_TAGS, st.lists(_VALUES, max_size=8)), max_size=5))
+    return [po1, *([tag, *values] for tag, values in rest)]
+
+
+def _outcome(read: Any, loop: list[list[str]]) -> object:
+    try:
+        return read(loop)
+    except MappingError as error:
+        return ("error", str(error))
+
+
+@settings(max_examples=600)
+@given(_po1_loops())
+def test_the_line_fast_path_reads_what_the_general_way_reads(loop: list[list[str]]) -> None:
+    """purchase_order_850._line takes a shortcut for PO1 + PID lines; whatever the
+    line, it gives the same line (or the same error) as _line_general."""
+    assert _outcome(m850._line, loop) == _outcome(m850._line_general, loop)
+
+
+_PARTY_TAGS = st.sampled_from(["N1", "N2", "N3", "N3", "N4", "N4", "REF", "PER", "DTM"])
+_ROLE_CODES = st.sampled_from(["BY", "ST", "BT", "VN", "SU", "ZZ", "ST ", " ST", "", "RI"])
+
+
+@st.composite
+def _n1_loops(draw: st.DrawFn) -> list[list[list[str]]]:
+    found = []
+    for _ in range(draw(st.integers(0, 4))):
+        head = ["N1" if draw(st.integers(0, 9)) else "N9", draw(_ROLE_CODES)]
+        head += draw(st.lists(_VALUES, max_size=4))
+        rest = draw(st.lists(st.tuples(_PARTY_TAGS, st.lists(_VALUES, max_size=4)), max_size=5))
+        found.append([head, *([tag, *values] for tag, values in rest)])
+    return found
+
+
+def _parties_as_before(loops: list[list[list[str]]]) -> list[Party]:
+    """common.parties as it was before its one-pass rewrite: the reference."""
+    found = []
+    for loop in loops:
+        if loop[0][0] != "N1":
+            continue
+        n2 = [row for row in loop if row[0] == "N2"]
+        n3 = [row for row in loop if row[0] == "N3"]
+        n4 = next((row for row in loop if row[0] == "N4"), None)
+        member = common.party(loop[0], n2, n3, n4)
+        if member is not None:
+            found.append(member)
+    return found
+
+
+@settings(max_examples=400)
+@given(_n1_loops())
+def test_parties_read_each_loop_as_before(loops: list[list[list[str]]]) -> None:
+    assert common.parties(loops) == _parties_as_before(loops)
+
+
+def test_remembered_conversions_are_the_conversions() -> None:
+    """decimal() and to_date() remember what they converted: the same values come back,
+    bad values still fail every time, and the memory stays bounded."""
+    for text in ("9.50", "1E3", "-0", "007"):
+        assert common.decimal(text) == Decimal(text)
+        assert str(common.decimal(text)) == str(Decimal(text))  # the same digits, not just ==
+    assert common.to_date("20261128") == common.to_date("20261128") == date(2026, 11, 28)
+    for _ in range(2):
+        with pytest.raises(MappingError):
+            common.decimal("NaN")
+        with pytest.raises(MappingError):
+            common.to_date("20260231")
+    for number in range(common._CACHE_SIZE + 10):
+        common.decimal(str(number))
+    assert len(common._DECIMALS) <= common._CACHE_SIZE
