@@ -4,7 +4,6 @@ say, and place the segments of the corpus' D.96A, D.97B, D.01B and D.03B message
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +61,6 @@ def test_every_directory_loads_with_its_messages() -> None:
     for name in ("syntax3", "syntax4"):
         assert set(loader.load_directory(name).messages) == {"CONTRL"}
     assert set(loader.load_all()) == set(DIRECTORIES)
-
-
-def test_loading_every_directory_is_fast() -> None:
-    started = time.perf_counter()
-    for name in DIRECTORIES:  # uncached: parse and resolve every file again
-        loader._resolve(name, loader._load_raw(name, messages=True))
-    assert time.perf_counter() - started < 0.5  # ~20 ms here for all six; CI is slower
 
 
 @pytest.mark.parametrize(("directory", "message_type"), _messages())
