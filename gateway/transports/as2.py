@@ -27,6 +27,7 @@ from as2 import (
     Cipher,
     Compression,
     Digest,
+    InboundResult,
     KeyPair,
     KeyTransport,
     LocalIdentity,
@@ -379,14 +380,17 @@ def _mic_in(reason: str) -> Mic | None:
     return Mic.parse(match.group(1)) if match else None
 
 
-def _note(result: object, request_sha: str) -> str:
-    signed = getattr(result, "signed", False)
-    encrypted = getattr(result, "encrypted", False)
-    digest, cipher = getattr(result, "digest", None), getattr(result, "cipher", None)
+def _note(result: InboundResult, request_sha: str) -> str:
+    """What the message's first history line says of its AS2 request."""
+    digest, cipher = result.digest, result.cipher
     parts = [f"request {request_sha}"]
-    parts.append(f"signed {digest.value if digest else ''}".strip() if signed else "unsigned")
-    parts.append(f"encrypted {cipher.value if cipher else ''}".strip() if encrypted else "clear")
-    if getattr(result, "compressed", False):
+    parts.append(
+        f"signed {digest.value if digest else ''}".strip() if result.signed else "unsigned"
+    )
+    parts.append(
+        f"encrypted {cipher.value if cipher else ''}".strip() if result.encrypted else "clear"
+    )
+    if result.compressed:
         parts.append("compressed")
     return ", ".join(parts)
 
