@@ -30,9 +30,10 @@ from erp_connector.idoc import build_idoc
 from erp_connector.idoc_layout import IDOC_TYPES
 from erp_connector.limits import CircuitBreaker, RateLimiter
 from erp_connector.templates import TemplateRegistry, default_templates
-from gateway.canonical import Kind
+from gateway.canonical import ItemIds, Kind
 from gateway.domain.delivery import DeliveryReceipt, DeliveryRejected, DeliveryUnavailable
 from gateway.domain.errors import GatewayError
+from gateway.domain.workflow.cross_reference import MasterItem
 from gateway.settings import SystemSettings
 
 T = TypeVar("T")
@@ -114,6 +115,30 @@ class HttpConnector(ABC):
             raise DeliveryRejected(f"unknown kind {kind!r}", code="delivery.bad_document")
         path = f"/documents/{self._filed_as(kind)}/{quote(external_id, safe='')}"
         return self._call("GET", path, self._record, missing_ok=True)
+
+    def items(self) -> list[MasterItem]:
+        """The item master, page by page from ``GET {url}/items?offset=N``
+        (``{"items": [{item_key, buyer_item, vendor_item, gtin, upc, description}],
+        "next_offset": N | null}``); a system that answers 404 keeps none.
+
+        Raises:
+            DeliveryUnavailable: the system is away or answered something unreadable.
+        """
+        found: list[MasterItem] = []
+        offset: int | None = 0
+        while offset is not None:
+            page = self._call("GET", f"/items?offset={offset}", self._record, missing_ok=True)
+            if page is None:
+                return found
+            found += [_master_item(self._system, entry) for entry in page.get("items") or []]
+            following = page.get("next_offset")
+            if following is not None and (not isinstance(following, int) or following <= offset):
+                raise DeliveryUnavailable(
+                    f"{self._system} answered an item page with a bad next_offset",
+                    code="delivery.bad_answer",
+                )
+            offset = following
+        return found
 
     def close(self) -> None:
         self._client.close()
@@ -305,6 +330,28 @@ class IdocConnector(HttpConnector):
                 code="delivery.idoc.unsupported_kind",
             )
         return "/idoc", build_idoc(document, receiver=self.system.upper()), "application/xml"
+
+
+def _master_item(system: str, entry: Any) -> MasterItem:
+    def text(name: str) -> str | None:
+        value = entry.get(name)
+        if value is None:
+            return None
+        return str(value).strip() or None
+
+    key = text("item_key") if isinstance(entry, dict) else None
+    if key is None:
+        raise DeliveryUnavailable(
+            f"{system} listed an item without an item_key", code="delivery.bad_answer"
+        )
+    ids = ItemIds(
+        buyer_item=text("buyer_item"),
+        vendor_item=text("vendor_item"),
+        gtin=text("gtin"),
+        upc=text("upc"),
+        description=text("description"),
+    )
+    return MasterItem(key, ids)
 
 
 def _kind_of(document: Mapping[str, Any]) -> str:

@@ -25,6 +25,7 @@ from gateway.persistence.unit_of_work import SqlUnitOfWork
 from gateway.ports import Clock, Connector, ControlNumberAllocator, Dispatcher, OutboundTransport
 from gateway.services.delivery import Delivery
 from gateway.services.intake import Intake
+from gateway.services.item_master import ItemMaster
 from gateway.services.outbound import Outbound
 from gateway.services.pipeline import InlineDispatcher, Pipeline
 from gateway.services.replay import Remapper
@@ -69,6 +70,7 @@ class Gateway:
     outbound: Outbound
     connectors: Mapping[str, Connector]
     as2: As2Inbound
+    items: ItemMaster
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
@@ -134,9 +136,11 @@ def gateway(
         station, intake, outbound, payloads, pipeline.dispatcher, lambda: SqlUnitOfWork(engine),
         clock,
     )  # fmt: skip
+    # The ERP's item master feeds the 856 rule's item cross-references (SPEC §5).
+    items = ItemMaster(lambda: SqlUnitOfWork(engine), clock, observed.get("erp"))
     return Gateway(
         settings, engine, payloads, numbers, clock, intake, delivery, pipeline, outbound,
-        connectors, as2,
+        connectors, as2, items,
     )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ root wires them, the services use nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import TracebackType
@@ -27,9 +27,10 @@ from gateway.domain.tracking import (
     TransactionRecord,
     Transition,
 )
+from gateway.domain.workflow.cross_reference import MasterItem
 from gateway.domain.workflow.exceptions import AuditEntry, ExceptionQuery, ExceptionRecord, Owner
 from gateway.domain.workflow.kpis import AckSample, ConfirmationSample, SyncSample
-from gateway.domain.workflow.matches import MatchState, OrderLink
+from gateway.domain.workflow.matches import MatchState, MatchStatus, OrderLink
 from gateway.domain.workflow.timeline import Delivered
 from gateway.profiles.model import PartnerProfile
 
@@ -71,6 +72,11 @@ class Connector(Protocol):
 
     def fetch(self, kind: str, external_id: str) -> Mapping[str, Any] | None:
         """The system's current view of a document it holds, None if it has none."""
+        ...
+
+    def items(self) -> Sequence[MasterItem]:
+        """The system's item master (an ERP's item numbers with our part, the vendor's
+        part, GTIN and UPC); empty for a system that keeps none."""
         ...
 
     def close(self) -> None: ...
@@ -347,6 +353,26 @@ class WorkflowStore(Protocol):
 
     def waiting_on(self, keys: Sequence[str]) -> list[MatchState]: ...
 
+    def stale(self, statuses: Sequence[MatchStatus], before: datetime, limit: int) -> list[str]:
+        """Documents whose match has these statuses, last run before ``before``."""
+        ...
+
+    def unmatched(self, kinds: Sequence[str], before: datetime, limit: int) -> list[str]:
+        """Inbound mapped documents of these kinds, older than ``before``, never matched."""
+        ...
+
+
+class ItemMasterStore(Protocol):
+    """The gateway's copy of the ERP's item master (``domain.workflow.cross_reference``)."""
+
+    def find(self, wanted: Collection[str]) -> list[MasterItem]:
+        """The items any of these codes (``domain.workflow.items.codes``) names."""
+        ...
+
+    def count(self) -> int: ...
+
+    def replace(self, items: Sequence[MasterItem], now: datetime) -> None: ...
+
 
 class ActivityQueries(Protocol):
     """Read-only: a PO's documents and history, and the KPIs' samples (SPEC §6)."""
@@ -403,6 +429,9 @@ class UnitOfWork(Protocol):
 
     @property
     def workflow(self) -> WorkflowStore: ...
+
+    @property
+    def items(self) -> ItemMasterStore: ...
 
     @property
     def activity(self) -> ActivityQueries: ...

@@ -68,6 +68,9 @@ class Settings(BaseModel):
     # has not moved for stall_seconds: a lost broker message, a killed worker's task.
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
     stall_seconds: float = Field(default=300.0, gt=0)
+    # The copy of the ERP's item master (the 856 rule's cross-references) is refreshed
+    # this often by beat; `crossdock items sync` refreshes it at once.
+    item_sync_seconds: float = Field(default=3600.0, gt=0)
     # Larger uploads are refused before they are read in full (HTTP 413).
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
     # Our SFTP server: each partner's home (inbound/, outbound/, archive/) under sftp_root,
@@ -164,6 +167,7 @@ _ENVIRONMENT = {
     "CROSSDOCK_VISIBILITY_TIMEOUT_SECONDS": "visibility_timeout_seconds",
     "CROSSDOCK_SWEEP_INTERVAL_SECONDS": "sweep_interval_seconds",
     "CROSSDOCK_STALL_SECONDS": "stall_seconds",
+    "CROSSDOCK_ITEM_SYNC_SECONDS": "item_sync_seconds",
     "CROSSDOCK_MAX_UPLOAD_BYTES": "max_upload_bytes",
     "CROSSDOCK_AS2_ID": "as2_id",
     "CROSSDOCK_AS2_PATH": "as2_path",

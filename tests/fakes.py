@@ -30,6 +30,7 @@ class FakeConnector:
         self.system = system
         self.records: dict[str, dict[str, object]] = {}
         self.calls: list[str] = []
+        self.master: list[object] = []
         self._failures: list[Exception] = []
 
     def fail_next(self, count: int, error: Exception | None = None) -> None:
@@ -64,6 +65,10 @@ class FakeConnector:
         return next(
             (r for k, r in self.records.items() if f"{self.system}-{k[:8]}" == external_id), None
         )
+
+    def items(self) -> list[object]:
+        """The item master (``MasterItem``s) a test puts in ``master``."""
+        return list(self.master)
 
     def close(self) -> None:
         return None

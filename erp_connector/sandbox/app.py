@@ -36,7 +36,7 @@ from erp_connector.sandbox.deps import Sandbox, system_in_path
 from erp_connector.sandbox.events import EventEmitter, EventStore
 from erp_connector.sandbox.faults import FaultSwitch
 from erp_connector.sandbox.records import RecordStore
-from erp_connector.sandbox.routes import events, faults, health, intake
+from erp_connector.sandbox.routes import events, faults, health, intake, items
 
 DEFAULT_DATABASE_URL = "sqlite:///data/sandbox.db"
 
@@ -121,8 +121,10 @@ def _mount(app: FastAPI, default_system: str) -> None:
     # operation ids repeat the prefixed ones'.
     app.include_router(events.erp_router, prefix="/erp")
     app.include_router(events.wms_router, prefix="/wms")
+    app.include_router(items.router, prefix="/erp")  # the ERP keeps the item master
     own = events.erp_router if default_system == "erp" else events.wms_router
-    for router in (*faces, own):
+    bare = (*faces, own, items.router) if default_system == "erp" else (*faces, own)
+    for router in bare:
         app.include_router(router, include_in_schema=False)
 
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from gateway.cli import (
+    items_cmd,
     keys_cmd,
     messages_cmd,
     partners_cmd,
@@ -35,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     keys_cmd.add_commands(commands)
     sandbox_cmd.add_commands(commands)
     sftp_cmd.add_commands(commands)
+    items_cmd.add_commands(commands)
     return parser
 
 

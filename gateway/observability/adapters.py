@@ -16,6 +16,7 @@ from opentelemetry.trace import Status, StatusCode
 from gateway.domain.delivery import DeliveryReceipt
 from gateway.domain.errors import GatewayError
 from gateway.domain.tracking import MessageRecord
+from gateway.domain.workflow.cross_reference import MasterItem
 from gateway.observability import tracing
 from gateway.observability.metrics import metrics, transfer
 from gateway.ports import Connector, OutboundTransport
@@ -58,6 +59,10 @@ class ObservedConnector:
     def fetch(self, kind: str, external_id: str) -> Mapping[str, Any] | None:
         with self._call("fetch"):
             return self._inner.fetch(kind, external_id)
+
+    def items(self) -> Sequence[MasterItem]:
+        with self._call("items"):
+            return self._inner.items()
 
     def close(self) -> None:
         self._inner.close()

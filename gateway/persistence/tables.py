@@ -329,6 +329,7 @@ document_matches = Table(
     Column("summary", Text, nullable=False),
     Column("checked_at", Timestamp, nullable=False),
     Index(None, "waiting_on"),
+    Index(None, "status", "checked_at"),  # the sweeper: the longest-waiting matches first
 )
 
 # The POs (and ASN) each matched document refers to: an ASN may ship several POs, and a
@@ -345,4 +346,28 @@ document_orders = Table(
     Index(None, "transaction_id"),
     Index(None, "po_number", "kind"),
     Index(None, "asn_number", "kind"),
+)
+
+# The ERP's item master as last synchronised (services.item_master): the matching rules
+# resolve an ASN's items through it. ``item_codes`` holds each item's identifiers in the
+# form the rules compare (``b:`` our part, ``v:`` vendor part, ``g:`` a trade code
+# without leading zeros, ``k:`` the ERP's item number), one indexed lookup per document.
+item_master = Table(
+    "item_master",
+    metadata,
+    Column("item_key", String(80), primary_key=True),
+    Column("buyer_item", String(80)),
+    Column("vendor_item", String(80)),
+    Column("gtin", String(20)),
+    Column("upc", String(20)),
+    Column("description", Text),
+    Column("synced_at", Timestamp, nullable=False),
+)
+
+item_codes = Table(
+    "item_codes",
+    metadata,
+    Column("code", String(90), primary_key=True),
+    Column("item_key", String(80), ForeignKey("item_master.item_key"), primary_key=True),
+    Index(None, "item_key"),
 )

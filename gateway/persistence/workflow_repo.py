@@ -4,6 +4,7 @@ invoices of a PO, and where each matched document stands (SPEC §5)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Select, delete, insert, select, update
@@ -143,6 +144,38 @@ class WorkflowRepository:
             .order_by(document_matches.c.checked_at)
         )
         return [_match(row._mapping) for row in self._db.execute(query)]
+
+    def stale(self, statuses: Sequence[MatchStatus], before: datetime, limit: int) -> list[str]:
+        """Documents whose match has these statuses and was last run before ``before``,
+        the longest-unchecked first."""
+        query = (
+            select(document_matches.c.transaction_id)
+            .where(
+                document_matches.c.status.in_([s.value for s in statuses]),
+                document_matches.c.checked_at < before,
+            )
+            .order_by(document_matches.c.checked_at)
+            .limit(limit)
+        )
+        return list(self._db.execute(query).scalars())
+
+    def unmatched(self, kinds: Sequence[str], before: datetime, limit: int) -> list[str]:
+        """Inbound documents of these kinds, mapped before ``before``, that no rule has
+        run on (a worker that stopped between mapping and matching)."""
+        matched = select(document_matches.c.transaction_id)
+        query = (
+            select(transactions.c.id)
+            .where(
+                transactions.c.direction == Direction.INBOUND.value,
+                transactions.c.state == State.MAPPED.value,
+                transactions.c.kind.in_(kinds),
+                transactions.c.created_at < before,
+                transactions.c.id.not_in(matched),
+            )
+            .order_by(transactions.c.created_at)
+            .limit(limit)
+        )
+        return list(self._db.execute(query).scalars())
 
     def _latest(self, query: Select[Any]) -> TransactionRecord | None:
         statement = query.order_by(

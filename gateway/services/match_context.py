@@ -4,6 +4,7 @@ this module only reads and hands them canonical objects."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,13 +19,15 @@ from gateway.canonical import (
 )
 from gateway.domain.tracking import TransactionRecord
 from gateway.domain.workflow.authority import Authority
+from gateway.domain.workflow.cross_reference import CrossReference
 from gateway.domain.workflow.exceptions import DocumentLink, ExceptionQuery, ExceptionState
 from gateway.domain.workflow.findings import RULE_OF_KIND, MatchOutcome, Rule
 from gateway.domain.workflow.invoice import check_invoice
+from gateway.domain.workflow.items import codes
 from gateway.domain.workflow.matches import OrderLink
 from gateway.domain.workflow.po_ack import check_acknowledgement
 from gateway.domain.workflow.receipt import check_receipts
-from gateway.domain.workflow.ship_notice import check_ship_notice
+from gateway.domain.workflow.ship_notice import check_ship_notice, shipped_items
 from gateway.domain.workflow.tolerances import Tolerances
 from gateway.ports import UnitOfWork
 from gateway.profiles.model import PartnerProfile
@@ -99,6 +102,7 @@ class Context:
 
     def _ship_notice(self, record: TransactionRecord, notice: ShipNotice) -> Evaluation:
         orders: dict[str, PurchaseOrder] = {}
+        confirmations: dict[str, PoAcknowledgement] = {}
         earlier: list[ShipNotice] = []
         related = [link_of(record)]
         numbers = list(dict.fromkeys(o.po_number for o in notice.orders if o.po_number))
@@ -113,13 +117,38 @@ class Context:
                 if other.id != record.id and isinstance(body, ShipNotice):
                     earlier.append(body)
                     related.append(link_of(other))
+            acks = self.uow.workflow.of_order(record.partner_id, po_number, "po_acknowledgement")
+            latest = body_of(acks[-1]) if acks else None  # a later 855 replaces the first
+            if isinstance(latest, PoAcknowledgement):
+                confirmations[po_number] = latest
+                related.append(link_of(acks[-1]))
         outcome = check_ship_notice(
-            notice, orders, earlier, self.tolerances, self.authority, supplier=self.supplier
+            notice,
+            orders,
+            earlier,
+            self.tolerances,
+            self.authority,
+            supplier=self.supplier,
+            confirmations=confirmations,
+            items=self._cross_reference(notice, orders.values()),
         )
         links = [OrderLink(n, notice.asn_number) for n in numbers] or [
             OrderLink(None, notice.asn_number)
         ]
         return Evaluation(record, outcome, links, _unique(related))
+
+    def _cross_reference(
+        self, notice: ShipNotice, orders: Iterable[PurchaseOrder]
+    ) -> CrossReference:
+        """The master items the ASN's and its POs' lines name (one query)."""
+        wanted: set[str] = set()
+        for shipped in notice.orders:
+            for item in shipped_items(shipped):
+                wanted |= codes(item.item)
+        for order in orders:
+            for line in order.lines:
+                wanted |= codes(line.item)
+        return CrossReference(self.uow.items.find(wanted))
 
     def _receipt(self, record: TransactionRecord, receipt: Receipt) -> Evaluation:
         partner = record.partner_id

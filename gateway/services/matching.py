@@ -90,6 +90,17 @@ class Workflow:
             uow.commit()
         return synced
 
+    def recheck(self, before: datetime, limit: int = 200) -> Synced:
+        """The sweeper's part: match again what waits or is held since before ``before``
+        (a counterpart may have come another way — the PO sent after its 855, the item
+        master synchronised since), and match what was mapped but never matched (a
+        worker stopped in between). Idempotent, like every run; ``limit`` bounds one
+        sweep, the longest-unchecked first, so a large backlog rotates."""
+        with self._uow() as uow:
+            never = uow.workflow.unmatched(list(RULE_OF_KIND), before, limit)
+            stale = uow.workflow.stale((MatchStatus.WAITING, MatchStatus.HELD), before, limit)
+        return self.check(never + stale)
+
     def check_mapped(self, records: Sequence[TransactionRecord]) -> Synced:
         """``check`` for what intake just mapped (the pipeline's hook)."""
         return self.check(

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from gateway.domain.tracking import Direction, State
 from gateway.ports import Clock, Dispatcher, UnitOfWork
+from gateway.services.matching import Workflow
 
 
 def resume_stalled(
@@ -37,3 +38,18 @@ def resume_stalled(
     for item in mapped:
         dispatcher.deliver(item.id)
     return {"requeued_messages": len(received), "requeued_deliveries": len(mapped)}
+
+
+def recheck_matches(
+    workflow: Workflow,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    stall: timedelta = timedelta(minutes=5),
+) -> dict[str, int]:
+    """Matching left behind: documents mapped but never matched are matched before
+    ``resume_stalled`` delivers them (a conflict must be held, not delivered), and what
+    waits or is held is matched again; what that releases is delivered."""
+    synced = workflow.recheck(clock.now() - stall)
+    for transaction_id in synced.released:
+        dispatcher.deliver(transaction_id)
+    return {"rematched": len(synced.checked), "released": len(synced.released)}

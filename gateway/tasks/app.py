@@ -74,6 +74,7 @@ def make_celery(settings: Settings) -> Celery:
             "crossdock.poll_partner": {"queue": "polling"},
             "crossdock.send": {"queue": "outbound"},
             "crossdock.sweep": {"queue": "polling"},
+            "crossdock.sync_items": {"queue": "polling"},
         },
         # Task name and id in every log line, so one document's steps can be followed.
         worker_task_log_format=(
@@ -89,6 +90,8 @@ def make_celery(settings: Settings) -> Celery:
                 "task": "crossdock.poll_due",
                 "schedule": settings.sftp_poll_check_seconds,
             },
+            # The ERP's item master, for the 856 rule's item cross-references.
+            "sync-items": {"task": "crossdock.sync_items", "schedule": settings.item_sync_seconds},
         },
     )
     app.autodiscover_tasks(["gateway.tasks"], related_name="pipeline", force=True)

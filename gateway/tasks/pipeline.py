@@ -11,7 +11,7 @@ from celery import Task, shared_task
 
 from gateway.domain.errors import PermanentError, RetryableError
 from gateway.domain.tracking import State
-from gateway.services.sweep import resume_stalled
+from gateway.services.sweep import recheck_matches, resume_stalled
 from gateway.tasks.dispatch import (
     DELIVER,
     DELIVER_MESSAGE,
@@ -20,6 +20,7 @@ from gateway.tasks.dispatch import (
     PROCESS_INBOUND,
     SEND,
     SWEEP,
+    SYNC_ITEMS,
     CeleryDispatcher,
 )
 from gateway.tasks.runtime import retry_policy, services
@@ -130,8 +131,10 @@ def sweep() -> dict[str, int]:
     lost broker message or a crash left behind is queued again (idempotent steps)."""
     gw = services()
     stall = timedelta(seconds=gw.settings.stall_seconds)
+    # Matching first: a document mapped but never matched must be held, not delivered.
+    matched = recheck_matches(gw.pipeline.workflow, gw.pipeline.dispatcher, gw.clock, stall)
     resumed = resume_stalled(gw.unit_of_work, gw.pipeline.dispatcher, gw.clock, stall)
-    return {"overdue": gw.outbound.mark_overdue(), **resumed}
+    return {"overdue": gw.outbound.mark_overdue(), **matched, **resumed}
 
 
 @shared_task(name=POLL_DUE, acks_late=True)
@@ -182,3 +185,18 @@ def poll_partner(self: Task[Any, dict[str, int]], partner_id: str) -> dict[str, 
         log.warning("polling %s failed: %s", partner_id, error)
         return {"fetched": 0, "refused": 0}
     return {"fetched": len(result.fetched), "refused": len(result.refused)}
+
+
+@shared_task(name=SYNC_ITEMS, acks_late=True)
+def sync_items() -> dict[str, int]:
+    """Beat, hourly by default: refresh the copy of the ERP's item master. An ERP that
+    is away leaves the old copy; the next beat tries again (no retries piling up)."""
+    gw = services()
+    if not gw.items.configured:
+        return {"items": 0}
+    try:
+        synced = gw.items.sync()
+    except RetryableError as error:
+        log.warning("the item master was not refreshed: %s", error)
+        return {"items": -1}
+    return {"items": synced.items, "codes": synced.codes}

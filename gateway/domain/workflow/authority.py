@@ -71,6 +71,7 @@ FIELD_DOMAINS: Mapping[tuple[str, str], DataDomain] = MappingProxyType(
         ("po_acknowledgement", "uom"): DataDomain.ORDERS,
         ("ship_notice", "quantity_shipped"): DataDomain.SHIPMENTS,
         ("ship_notice", "quantity_ordered"): DataDomain.ORDERS,  # shipping past the order
+        ("ship_notice", "quantity_confirmed"): DataDomain.CONFIRMATIONS,  # past the 855
         ("ship_notice", "item"): DataDomain.ORDERS,
         ("ship_notice", "uom"): DataDomain.ORDERS,
         ("receipt", "quantity_received"): DataDomain.RECEIPTS,

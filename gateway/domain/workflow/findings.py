@@ -49,6 +49,8 @@ class Discrepancy(StrEnum):
     ACK_SUBSTITUTION = "ack_substitution"
     ACK_UNKNOWN_ITEM = "ack_unknown_item"
     ASN_UNKNOWN_ITEM = "asn_unknown_item"
+    ASN_ITEM_NOT_ORDERED = "asn_item_not_ordered"
+    ASN_OVER_CONFIRMED = "asn_over_confirmed"
     ASN_OVER_SHIPMENT = "asn_over_shipment"
     RECEIPT_SHORTAGE = "receipt_shortage"
     RECEIPT_OVERAGE = "receipt_overage"

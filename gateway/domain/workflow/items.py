@@ -1,9 +1,10 @@
 """Finding a document's line on the PO (or ASN) it refers to, and saying it in words.
 
-Item cross-references come from the PO's own lines: a line is the same item when any
-identifier agrees — our (buyer) part, the vendor's part, or GTIN/UPC (a UPC-A is the
-GTIN-14 with leading zeros, so both are compared without them). The line number only
-breaks ties, or places a line that carries no identifier at all.
+A line is the same item when any identifier agrees — our (buyer) part, the vendor's
+part, or GTIN/UPC (a UPC-A is the GTIN-14 with leading zeros, so both are compared
+without them). The ERP's item master (``cross_reference``) widens an item's
+identifiers first, so an ASN naming only the GTIN finds the PO line naming only our
+part. The line number only breaks ties, or places a line that carries no identifier.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from gateway.canonical import ItemIds
 T = TypeVar("T")
 
 
-def _codes(item: ItemIds) -> set[str]:
+def codes(item: ItemIds) -> set[str]:
     """Every identifier, trade codes without leading zeros (GTIN-14 = 00 + UPC-A)."""
     codes = {
         f"b:{item.buyer_item}" if item.buyer_item else "",
@@ -34,11 +35,11 @@ def _codes(item: ItemIds) -> set[str]:
 
 
 def identified(item: ItemIds) -> bool:
-    return bool(_codes(item))
+    return bool(codes(item))
 
 
 def same_item(one: ItemIds, other: ItemIds) -> bool:
-    return bool(_codes(one) & _codes(other))
+    return bool(codes(one) & codes(other))
 
 
 def find_line(
