@@ -7,8 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, RowMapping, bindparam, func, insert, select, update
 
 from gateway.domain.workflow.exceptions import (
     AuditAction,
@@ -21,6 +20,7 @@ from gateway.domain.workflow.exceptions import (
     Resolution,
 )
 from gateway.persistence.tables import exception_events, exceptions
+from gateway.persistence.upsert import insert_new
 
 _UNRESOLVED = (ExceptionState.OPEN.value, ExceptionState.ACKNOWLEDGED.value)
 
@@ -32,10 +32,7 @@ class ExceptionRepository:
     def add(self, record: ExceptionRecord, entry: AuditEntry) -> bool:
         """A new exception with its first audit line; False (and nothing written) when
         its fingerprint is taken: the same discrepancy is an exception already."""
-        try:
-            with self._db.begin_nested():
-                self._db.execute(insert(exceptions).values(_values(record)))
-        except IntegrityError:
+        if not insert_new(self._db, exceptions, _values(record), ["fingerprint"]):
             return False
         self.append([entry])
         return True
@@ -75,20 +72,12 @@ class ExceptionRepository:
         statement = select(func.count()).select_from(exceptions).where(*_conditions(query))
         return int(self._db.execute(statement).scalar_one())
 
-    def unresolved_of_subject(
-        self, partner_id: str | None, rule: str, subject: str
-    ) -> list[ExceptionRecord]:
-        """What a rule found on a subject before and has not been settled: a re-run that
-        no longer finds it clears it."""
-        statement = select(exceptions).where(
-            exceptions.c.rule == rule,
-            exceptions.c.subject == subject,
-            exceptions.c.state.in_(_UNRESOLVED),
-            exceptions.c.partner_id.is_(None)
-            if partner_id is None
-            else exceptions.c.partner_id == partner_id,
-        )
-        return [_record(row._mapping) for row in self._db.execute(statement)]
+    def of_subject(self, partner_id: str | None, rule: str, subject: str) -> list[ExceptionRecord]:
+        """Everything a rule ever found on a subject, settled or not (one query for a
+        re-match: the fingerprints it finds again, and what it no longer finds)."""
+        parameters = {"rule": rule, "subject": subject, "partner": partner_id}
+        statement = _OF_SUBJECT_NO_PARTNER if partner_id is None else _OF_SUBJECT
+        return [_record(row._mapping) for row in self._db.execute(statement, parameters)]
 
     def history(self, exception_id: str) -> list[AuditEntry]:
         statement = (
@@ -168,6 +157,20 @@ def _values(record: ExceptionRecord) -> dict[str, Any]:
         "resolution": record.resolution.value if record.resolution else None,
         "resolution_note": record.resolution_note,
     }
+
+
+# Built once: matching asks for each document's subject, and building the statement cost
+# more than running it (profiled on the pipeline benchmark).
+_OF_SUBJECT = select(exceptions).where(
+    exceptions.c.rule == bindparam("rule"),
+    exceptions.c.subject == bindparam("subject"),
+    exceptions.c.partner_id == bindparam("partner"),
+)
+_OF_SUBJECT_NO_PARTNER = select(exceptions).where(
+    exceptions.c.rule == bindparam("rule"),
+    exceptions.c.subject == bindparam("subject"),
+    exceptions.c.partner_id.is_(None),
+)
 
 
 def _record(row: RowMapping) -> ExceptionRecord:

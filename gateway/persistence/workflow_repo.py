@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, RowMapping, Select, bindparam, delete, insert, select
 
 from gateway.domain.tracking import Direction, State, TransactionRecord
 from gateway.domain.workflow.matches import MatchState, MatchStatus, OrderLink
 from gateway.persistence import rows
 from gateway.persistence.tables import document_matches, document_orders, transactions
+from gateway.persistence.upsert import upsert
 
 # Documents that count: refused, failed and repeated ones do not.
 _GONE = (State.REJECTED.value, State.FAILED.value, State.DUPLICATE.value)
@@ -26,16 +26,13 @@ class WorkflowRepository:
     def purchase_order(self, partner_id: str | None, po_number: str) -> TransactionRecord | None:
         """The latest PO we sent under this number (a change order replaces the original);
         any partner's when ``partner_id`` is None."""
-        query = select(transactions).where(
-            transactions.c.direction == Direction.OUTBOUND.value,
-            transactions.c.kind == "purchase_order",
-            transactions.c.po_number == po_number,
-            transactions.c.document.is_not(None),
-            transactions.c.state.not_in(_GONE),
-        )
-        if partner_id is not None:
-            query = query.where(transactions.c.partner_id == partner_id)
-        return self._latest(query)
+        if partner_id is None:
+            row = self._db.execute(_PURCHASE_ORDER, {"po": po_number}).first()
+        else:
+            row = self._db.execute(
+                _PARTNERS_PURCHASE_ORDER, {"po": po_number, "partner": partner_id}
+            ).first()
+        return None if row is None else rows.transaction_record(row._mapping)
 
     def ship_notice(self, partner_id: str | None, asn_number: str) -> TransactionRecord | None:
         query = select(transactions).where(
@@ -81,11 +78,15 @@ class WorkflowRepository:
             found |= {p for (p,) in self._db.execute(query) if p}
         return found
 
-    def link(self, record: TransactionRecord, links: Sequence[OrderLink]) -> None:
-        """Replace what ``record`` refers to (a re-run may learn its PO from its ASN)."""
-        self._db.execute(
-            delete(document_orders).where(document_orders.c.transaction_id == record.id)
-        )
+    def link(
+        self, record: TransactionRecord, links: Sequence[OrderLink], *, first: bool = False
+    ) -> None:
+        """Replace what ``record`` refers to (a re-run may learn its PO from its ASN);
+        ``first``: it was never linked (nothing to delete)."""
+        if not first:
+            self._db.execute(
+                delete(document_orders).where(document_orders.c.transaction_id == record.id)
+            )
         if links:
             self._db.execute(
                 insert(document_orders),
@@ -111,16 +112,9 @@ class WorkflowRepository:
             "summary": state.summary,
             "checked_at": state.checked_at,
         }
-        where = document_matches.c.transaction_id == state.transaction_id
-        if self._db.execute(update(document_matches).where(where).values(values)).rowcount:
-            return
-        try:
-            with self._db.begin_nested():
-                self._db.execute(
-                    insert(document_matches).values(transaction_id=state.transaction_id, **values)
-                )
-        except IntegrityError:  # another worker saved it first: ours is as fresh
-            self._db.execute(update(document_matches).where(where).values(values))
+        # Another worker may save it at the same time: either write is as fresh.
+        values["transaction_id"] = state.transaction_id
+        upsert(self._db, document_matches, values, ["transaction_id"])
 
     def match(self, transaction_id: str) -> MatchState | None:
         found = self.matches([transaction_id])
@@ -193,6 +187,23 @@ class WorkflowRepository:
             query = query.where(transactions.c.partner_id == partner_id)
         query = query.order_by(transactions.c.created_at, transactions.c.position)
         return [rows.transaction_record(row._mapping) for row in self._db.execute(query)]
+
+
+# Built once: the rule asks for a PO per document, and building the statement cost more
+# than running it (profiled on the pipeline benchmark).
+_PURCHASE_ORDER = (
+    select(transactions)
+    .where(
+        transactions.c.direction == Direction.OUTBOUND.value,
+        transactions.c.kind == "purchase_order",
+        transactions.c.po_number == bindparam("po"),
+        transactions.c.document.is_not(None),
+        transactions.c.state.not_in(_GONE),
+    )
+    .order_by(transactions.c.created_at.desc(), transactions.c.position.desc())
+    .limit(1)
+)
+_PARTNERS_PURCHASE_ORDER = _PURCHASE_ORDER.where(transactions.c.partner_id == bindparam("partner"))
 
 
 def _match(row: RowMapping) -> MatchState:

@@ -70,12 +70,17 @@ def record_findings(
     po_number = outcome.po_numbers[0] if outcome.po_numbers else None
     recorded = Recorded()
     seen: set[str] = set()
+    # One read for the subject: what it finds again, and what it no longer finds.
+    known = {
+        e.fingerprint: e
+        for e in uow.exceptions.of_subject(partner, outcome.rule.value, outcome.subject)
+    }
     for finding in outcome.findings:
         key = fingerprint(
             partner, outcome.rule.value, outcome.subject, finding.kind.value, finding.line
         )
         seen.add(key)
-        existing = uow.exceptions.by_fingerprint(key)
+        existing = known.get(key)
         if existing is None:
             role, assignee = owner_for(profile, outcome.rule, finding.kind)
             new = ExceptionRecord(
@@ -102,7 +107,8 @@ def record_findings(
                 recorded.kept.append(finding)
                 recorded.exceptions.append(new)
                 continue
-            existing = uow.exceptions.by_fingerprint(key)  # another worker opened it meanwhile
+            # Another worker opened it meanwhile (or its subject was stored cut short).
+            existing = uow.exceptions.by_fingerprint(key)
             assert existing is not None
         if existing.waived:
             recorded.waived.append(existing)
@@ -111,7 +117,7 @@ def record_findings(
         recorded.kept.append(finding)
         recorded.exceptions.append(existing)
     if outcome.waiting_on is None:  # a full match: what it no longer finds is cleared
-        _clear(uow, evaluation, seen, now)
+        _clear(uow, evaluation, seen, [e for e in known.values() if e.unresolved], now)
     return recorded
 
 
@@ -141,12 +147,15 @@ def _touch(
     uow.exceptions.save(existing, entries)
 
 
-def _clear(uow: UnitOfWork, evaluation: Evaluation, seen: set[str], now: datetime) -> None:
-    outcome = evaluation.outcome
+def _clear(
+    uow: UnitOfWork,
+    evaluation: Evaluation,
+    seen: set[str],
+    unresolved: list[ExceptionRecord],
+    now: datetime,
+) -> None:
     number = evaluation.record.business_number or evaluation.record.id
-    for old in uow.exceptions.unresolved_of_subject(
-        evaluation.record.partner_id, outcome.rule.value, outcome.subject
-    ):
+    for old in unresolved:
         if old.fingerprint in seen:
             continue
         note = f"no longer found when {evaluation.record.kind} {number} was matched again"

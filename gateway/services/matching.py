@@ -48,6 +48,7 @@ from gateway.domain.workflow.findings import (
 )
 from gateway.domain.workflow.matches import MatchState, MatchStatus
 from gateway.ports import Clock, UnitOfWork
+from gateway.profiles.model import PartnerProfile
 from gateway.services.exception_recording import Recorded, record_findings
 from gateway.services.match_context import Context, Evaluation
 
@@ -70,22 +71,31 @@ class Workflow:
         self._uow = unit_of_work
         self._clock = clock
 
-    def check(self, transaction_ids: Sequence[str]) -> Synced:
+    def check(
+        self,
+        transaction_ids: Sequence[str],
+        *,
+        records: Sequence[TransactionRecord] = (),
+    ) -> Synced:
         """Match these documents (others are ignored: only 855, 856, 810 and receipts
         have a rule), then whatever was waiting for them. Running it again for the same
-        documents changes nothing: exceptions are keyed by what they found."""
+        documents changes nothing: exceptions are keyed by what they found.
+
+        ``records``: those of the documents the caller holds as they are stored (just
+        mapped), so they are not read again."""
         synced = Synced()
         queue, done = list(transaction_ids), set()
         if not queue:
             return synced
         # One transaction for the lot (a 50-set interchange is one commit, not fifty).
         with self._uow() as uow:
+            batch = _Batch(uow, {r.id: r for r in records}, queue)
             while queue:
                 transaction_id = queue.pop(0)
                 if transaction_id in done:
                     continue
                 done.add(transaction_id)
-                waiting = self._check_one(uow, transaction_id, synced)
+                waiting = self._check_one(batch, transaction_id, synced)
                 queue += [t for t in waiting if t not in done]
             uow.commit()
         return synced
@@ -103,9 +113,8 @@ class Workflow:
 
     def check_mapped(self, records: Sequence[TransactionRecord]) -> Synced:
         """``check`` for what intake just mapped (the pipeline's hook)."""
-        return self.check(
-            [r.id for r in records if r.state is State.MAPPED and r.kind in RULE_OF_KIND]
-        )
+        mapped = [r for r in records if r.state is State.MAPPED and r.kind in RULE_OF_KIND]
+        return self.check([r.id for r in mapped], records=mapped)
 
     def resolve(
         self,
@@ -138,15 +147,15 @@ class Workflow:
         assert fresh is not None
         return fresh, synced
 
-    def _check_one(self, uow: UnitOfWork, transaction_id: str, synced: Synced) -> list[str]:
+    def _check_one(self, batch: _Batch, transaction_id: str, synced: Synced) -> list[str]:
         """Match one document; returns the documents waiting for it, to match next."""
-        record = uow.messages.transaction(transaction_id)
+        uow = batch.uow
+        record = batch.record(transaction_id)
         if record is None or record.kind not in RULE_OF_KIND or record.document is None:
             return []
         if record.state in _GONE or record.direction is not Direction.INBOUND:
             return []  # what we send is the reference, not what is checked
-        partner = uow.partners.get(record.partner_id or "")
-        profile = partner.profile if partner else None
+        profile = batch.profile(record.partner_id)
         now = self._clock.now()
         try:
             evaluation = Context(uow, profile).evaluate(record)
@@ -154,7 +163,7 @@ class Workflow:
             log.warning("transaction %s cannot be matched: %s", record.id, error)
             return []
         if evaluation.outcome.rule is not Rule.RECEIPT:  # a receipt linked itself
-            uow.workflow.link(record, evaluation.links)
+            uow.workflow.link(record, evaluation.links, first=batch.first_match(record.id))
         recorded = record_findings(uow, evaluation, profile, now)
         waived = {(e.kind, e.line) for e in recorded.waived}
         outcome = evaluation.outcome.without(waived)
@@ -187,6 +196,38 @@ class Workflow:
             match.status, match.summary, match.checked_at = MatchStatus.REJECTED, why, now
             match.waiting_on = None
             uow.workflow.save_match(match)
+
+
+class _Batch:
+    """What one ``check`` reads once: the documents the caller holds, the partners'
+    profiles, and which documents were matched before (those were linked before)."""
+
+    def __init__(
+        self, uow: UnitOfWork, records: dict[str, TransactionRecord], ids: Sequence[str]
+    ) -> None:
+        self.uow = uow
+        self._records = records
+        self._asked = set(ids)
+        self._matched = set(uow.workflow.matches(ids))
+        self._profiles: dict[str, PartnerProfile | None] = {}
+
+    def record(self, transaction_id: str) -> TransactionRecord | None:
+        held = self._records.pop(transaction_id, None)  # as handed in; fresh after that
+        return held if held is not None else self.uow.messages.transaction(transaction_id)
+
+    def profile(self, partner_id: str | None) -> PartnerProfile | None:
+        key = partner_id or ""
+        if key not in self._profiles:
+            partner = self.uow.partners.get(key)
+            self._profiles[key] = partner.profile if partner else None
+        return self._profiles[key]
+
+    def first_match(self, transaction_id: str) -> bool:
+        """Never matched before this run (so never linked). Only the documents asked for
+        are known either way: one found waiting on them was matched before."""
+        first = transaction_id in self._asked and transaction_id not in self._matched
+        self._matched.add(transaction_id)
+        return first
 
 
 def _settle(
