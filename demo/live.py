@@ -169,6 +169,11 @@ def run(data_dir: Path) -> int:
         supplier.gateway_url, supplier.api_key = stack.api_url, partner
         print(f"  API {stack.api_url}/docs · sandbox {stack.sandbox_url}/docs · "
               f"supplier {supplier.url}")  # fmt: skip
+        # The supplier names items by its own part numbers: the ERP's item master says
+        # which of ours they are (what `crossdock items sync` and beat keep current).
+        command = [sys.executable, "-m", "gateway.cli.main", "items", "sync"]
+        synced = subprocess.run(command, env=stack.env, capture_output=True, text=True, check=True)
+        print(f"  ERP {synced.stdout.strip()} copied for matching the supplier's part numbers")
         for order in ORDERS:
             answer = httpx.post(f"{stack.sandbox_url}/erp/purchase-orders", json=order)
             answer.raise_for_status()

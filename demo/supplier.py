@@ -33,6 +33,7 @@ from gateway.canonical import (
     Direction,
     Invoice,
     InvoiceLine,
+    ItemIds,
     Meta,
     Pack,
     PoAcknowledgement,
@@ -152,6 +153,20 @@ def _document(body: Body) -> CanonicalDocument:
     return CanonicalDocument(meta=meta, body=body)
 
 
+# The supplier's own catalogue: its ASNs and invoices name items by its part numbers and
+# GTINs, as real suppliers do; the gateway finds our part numbers through the ERP's item
+# master (the sandbox ERP's catalogue has the same items).
+OWN_PARTS = {
+    "100-200": ItemIds(vendor_item="AC-77", gtin="00012345678905"),
+    "100-300": ItemIds(vendor_item="AC-91", gtin="00012345678912"),
+}
+
+
+def own_part(item: ItemIds) -> ItemIds:
+    """How the supplier names one of our items (unknown ones as the PO did)."""
+    return OWN_PARTS.get(item.buyer_item or "", item)
+
+
 def _answers(order: PurchaseOrder, prices: Mapping[str, Decimal]) -> list[Body]:
     today = datetime.now(UTC)
     number = order.po_number.rsplit("-", 1)[-1]
@@ -175,7 +190,7 @@ def _answers(order: PurchaseOrder, prices: Mapping[str, Decimal]) -> list[Body]:
     items = [
         ShippedItem(
             line_number=line.line_number,
-            item=line.item,
+            item=own_part(line.item),
             quantity_shipped=line.quantity,
             uom=line.uom,
             lot=f"LOT-{number}",
@@ -195,7 +210,7 @@ def _answers(order: PurchaseOrder, prices: Mapping[str, Decimal]) -> list[Body]:
     lines = [
         InvoiceLine(
             line_number=line.line_number,
-            item=line.item,
+            item=own_part(line.item),
             quantity_invoiced=line.quantity,
             uom=line.uom,
             unit_price=prices.get(line.line_number or "", line.unit_price),

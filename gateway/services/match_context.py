@@ -4,7 +4,6 @@ this module only reads and hands them canonical objects."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,7 @@ from gateway.canonical import (
 )
 from gateway.domain.tracking import TransactionRecord
 from gateway.domain.workflow.authority import Authority
-from gateway.domain.workflow.cross_reference import CrossReference
+from gateway.domain.workflow.cross_reference import CrossReference, Lined, items_of, widen
 from gateway.domain.workflow.exceptions import DocumentLink, ExceptionQuery, ExceptionState
 from gateway.domain.workflow.findings import RULE_OF_KIND, MatchOutcome, Rule
 from gateway.domain.workflow.invoice import check_invoice
@@ -27,7 +26,7 @@ from gateway.domain.workflow.items import codes
 from gateway.domain.workflow.matches import OrderLink
 from gateway.domain.workflow.po_ack import check_acknowledgement
 from gateway.domain.workflow.receipt import check_receipts
-from gateway.domain.workflow.ship_notice import check_ship_notice, shipped_items
+from gateway.domain.workflow.ship_notice import check_ship_notice
 from gateway.domain.workflow.tolerances import Tolerances
 from gateway.ports import UnitOfWork
 from gateway.profiles.model import PartnerProfile
@@ -94,6 +93,9 @@ class Context:
 
     def _acknowledgement(self, record: TransactionRecord, ack: PoAcknowledgement) -> Evaluation:
         order, order_record = self._order(record.partner_id, ack.po_number)
+        if order is not None:  # the same item under other identifiers is the same item
+            xref = self._master(ack, order)
+            ack, order = widen(ack, xref), widen(order, xref)
         outcome = check_acknowledgement(
             ack, order, self.tolerances, self.authority, supplier=self.supplier
         )
@@ -130,24 +132,19 @@ class Context:
             self.authority,
             supplier=self.supplier,
             confirmations=confirmations,
-            items=self._cross_reference(notice, orders.values()),
+            items=self._master(notice, *orders.values()),
         )
         links = [OrderLink(n, notice.asn_number) for n in numbers] or [
             OrderLink(None, notice.asn_number)
         ]
         return Evaluation(record, outcome, links, _unique(related))
 
-    def _cross_reference(
-        self, notice: ShipNotice, orders: Iterable[PurchaseOrder]
-    ) -> CrossReference:
-        """The master items the ASN's and its POs' lines name (one query)."""
+    def _master(self, *bodies: Lined | ShipNotice) -> CrossReference:
+        """The ERP's master items these documents name (one query)."""
         wanted: set[str] = set()
-        for shipped in notice.orders:
-            for item in shipped_items(shipped):
-                wanted |= codes(item.item)
-        for order in orders:
-            for line in order.lines:
-                wanted |= codes(line.item)
+        for body in bodies:
+            for item in items_of(body):
+                wanted |= codes(item)
         return CrossReference(self.uow.items.find(wanted))
 
     def _receipt(self, record: TransactionRecord, receipt: Receipt) -> Evaluation:
@@ -178,6 +175,11 @@ class Context:
             documents = []
         documents = documents or [record]
         receipts = [b for b in (body_of(d) for d in documents) if isinstance(b, Receipt)]
+        if notices or order is not None:
+            xref = self._master(*receipts, *notices, *([order] if order else []))
+            receipts = [widen(r, xref) for r in receipts]
+            notices = [widen(n, xref) for n in notices]
+            order = widen(order, xref) if order is not None else None
         outcome = check_receipts(
             receipts,
             notices,
@@ -213,11 +215,12 @@ class Context:
             if isinstance(b, Invoice)
         ]
         disputed = self._disputed(partner, order.po_number)
+        xref = self._master(invoice, order, *receipts, *earlier)
         outcome = check_invoice(
-            invoice,
-            order,
-            receipts,
-            earlier,
+            widen(invoice, xref),
+            widen(order, xref),
+            [widen(r, xref) for r in receipts],
+            [widen(e, xref) for e in earlier],
             self.tolerances,
             self.authority,
             disputed=disputed,

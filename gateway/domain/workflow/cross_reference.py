@@ -9,10 +9,24 @@ line: matching must not stop when the ERP is slow or away.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
-from gateway.canonical import ItemIds
+from gateway.canonical import (
+    AckLine,
+    Invoice,
+    InvoiceLine,
+    ItemIds,
+    OrderLine,
+    PoAcknowledgement,
+    PurchaseOrder,
+    Receipt,
+    ReceiptLine,
+    ShipNotice,
+    ShippedItem,
+    ShippedOrder,
+)
 from gateway.domain.workflow.items import codes
 
 
@@ -61,3 +75,47 @@ class CrossReference:
             upc=item.upc or master.upc,
             description=item.description or master.description,
         )
+
+
+Lined = PurchaseOrder | PoAcknowledgement | Receipt | Invoice
+B = TypeVar("B", PurchaseOrder, PoAcknowledgement, Receipt, Invoice, ShipNotice)
+
+
+def items_of(body: Lined | ShipNotice) -> Iterator[ItemIds]:
+    """Every item a document names (what to look up in the master)."""
+    if isinstance(body, ShipNotice):
+        for order in body.orders:
+            yield from (item.item for item in shipped_items(order))
+        return
+    yield from (line.item for line in body.lines)
+
+
+def widen(body: B, xref: CrossReference) -> B:
+    """``body`` with each item's identifiers widened through the master (the rules then
+    compare documents that name one item differently — our part on the PO, the GTIN on
+    the receipt, the vendor's part on the invoice — as the same item)."""
+    if xref.empty:
+        return body
+    if isinstance(body, ShipNotice):
+        orders = [
+            replace(
+                order,
+                packs=[replace(p, items=_widened(p.items, xref)) for p in order.packs],
+                items=_widened(order.items, xref),
+            )
+            for order in body.orders
+        ]
+        return replace(body, orders=orders)
+    return replace(body, lines=_widened(body.lines, xref))
+
+
+L = TypeVar("L", OrderLine, AckLine, ReceiptLine, InvoiceLine, ShippedItem)
+
+
+def _widened(lines: list[L], xref: CrossReference) -> list[L]:
+    return [replace(line, item=xref.expand(line.item)) for line in lines]
+
+
+def shipped_items(order: ShippedOrder) -> list[ShippedItem]:
+    """An order's items, from its packs and the flat list alike."""
+    return [item for pack in order.packs for item in pack.items] + list(order.items)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from gateway.canonical import ItemIds, Receipt, ReceiptLine, ShipNotice
 from gateway.canonical import PurchaseOrder as Order
 from gateway.domain.workflow.authority import Authority
+from gateway.domain.workflow.cross_reference import shipped_items
 from gateway.domain.workflow.findings import (
     Discrepancy,
     Finding,
@@ -20,7 +21,6 @@ from gateway.domain.workflow.findings import (
     waiting_key_for_asn,
 )
 from gateway.domain.workflow.items import describe, find_line, line_label, quantity, same_uom
-from gateway.domain.workflow.ship_notice import shipped_items
 from gateway.domain.workflow.tolerances import Tolerances
 
 _KIND = "receipt"

@@ -19,17 +19,12 @@ from gateway.canonical import (
 )
 from gateway.canonical import PurchaseOrder as Order
 from gateway.domain.workflow.authority import Authority
-from gateway.domain.workflow.cross_reference import CrossReference
+from gateway.domain.workflow.cross_reference import CrossReference, shipped_items
 from gateway.domain.workflow.findings import Discrepancy, Finding, MatchOutcome, Rule, judged
 from gateway.domain.workflow.items import describe, find_line, line_label, quantity, same_uom
 from gateway.domain.workflow.tolerances import Tolerances
 
 _KIND = "ship_notice"
-
-
-def shipped_items(order: ShippedOrder) -> list[ShippedItem]:
-    """An order's items, from its packs and the flat list alike."""
-    return [item for pack in order.packs for item in pack.items] + list(order.items)
 
 
 def check_ship_notice(

@@ -3,6 +3,7 @@ ERP's item master resolving an ASN's items, and the sweeper matching what was le
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from gateway.domain.tracking import State, Transport
 from gateway.domain.workflow.cross_reference import MasterItem
 from gateway.services.intake import Submission
 from gateway.services.sweep import recheck_matches, resume_stalled
-from tests.integration.workflow.harness import PO, Flow, ack, asn
+from tests.integration.workflow.harness import PO, Flow, ack, asn, invoice, receipt
 
 MASTER = [
     MasterItem("ERP-100200", ItemIds(buyer_item="100-200", vendor_item="AC-77")),
@@ -177,3 +178,39 @@ def _interchange(flow: Flow, body: ShipNotice) -> bytes:
 
 def _api() -> Submission:
     return Submission(Transport.API, None, "acme-supply")
+
+
+def test_asn_receipt_and_invoice_naming_items_three_ways_match_through_the_master(
+    flow: Flow,
+) -> None:
+    """The PO names our parts, the supplier's ASN and invoice its own parts and GTINs,
+    the warehouse scans GTINs: with the ERP's item master they are the same items."""
+    flow.systems["erp"].master = list(MASTER)
+    flow.gw.items.sync()
+    flow.order()
+    supplier_ids = {"1": ItemIds(vendor_item="AC-77"), "2": ItemIds(gtin="00012345678912")}
+    lines = {"1": (supplier_ids["1"], 24, "EA"), "2": (supplier_ids["2"], 6, "CS")}
+    flow.supplier(by_supplier_parts("ASN-1", **lines))
+    scanned = receipt("R-1")
+    scanned["body"]["lines"][1]["item"] = {"gtin": "12345678912"}  # the dock scans barcodes
+    flow.warehouse(scanned)
+    bill = invoice("INV-1")
+    bill = replace(
+        bill,
+        lines=[replace(line, item=supplier_ids[line.line_number or ""]) for line in bill.lines],
+    )
+    flow.supplier(bill)
+    assert flow.exceptions() == []
+    assert flow.state("invoice", "INV-1") is State.DELIVERED
+    (approved,) = flow.erp("invoice")
+    assert approved["approval"]["payment"] == "approved"  # type: ignore[index]
+
+
+def test_without_the_master_the_same_documents_disagree(flow: Flow) -> None:
+    flow.order()
+    lines = {
+        "1": (ItemIds(vendor_item="AC-77"), 24, "EA"),
+        "2": (ItemIds(vendor_item="AC-91"), 6, "CS"),
+    }
+    flow.supplier(by_supplier_parts("ASN-1", **lines))
+    assert {e.kind for e in flow.exceptions()} == {"asn_unknown_item"}

@@ -45,6 +45,8 @@ def test_demo_shows_acceptances_rejections_and_the_acks_sent_back(
     assert (tmp_path / "demo" / "store" / "crossdock.db").exists()
     # the live stack: API, worker and sandbox processes, a simulated supplier
     assert "sent back: 997, 997, 997, 855/856/810, 855/856/810, 855/856/810" in out
+    # the supplier names items by its own part numbers, resolved through the ERP's master
+    assert "ERP item master: 4 items, 16 identifiers copied for matching" in out
     assert "outbound 850  acknowledged  3" in out
     for kind in ("855", "856"):
         assert f"inbound  {kind}  delivered     3" in out
@@ -60,8 +62,8 @@ def test_demo_shows_acceptances_rejections_and_the_acks_sent_back(
     assert "invoice INV-1003: in the ERP, payment approved" in out
     assert "invoice INV-1001: held, waiting for the warehouse to settle exception " in out
     assert (
-        "invoice INV-1002: held, Acme Supply Co.'s invoice INV-1002 bills item 100-200 at "
-        "12.90 USD a unit, but PO PO-DEMO-1002 says 12.10 USD"
+        "invoice INV-1002: held, Acme Supply Co.'s invoice INV-1002 bills item 100-200 "
+        "(vendor AC-77) at 12.90 USD a unit, but PO PO-DEMO-1002 says 12.10 USD"
     ) in out
     # the two exceptions, with their owners
     assert "Exceptions to settle (2):" in out
