@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.api.params import Instant, Offset, Text
 from gateway.domain.access import ApiKey, Role
 from gateway.domain.tracking import (
     Direction,
@@ -138,15 +139,15 @@ class MessageFilters(BaseModel):
 
     model_config = _IN
 
-    partner_id: str | None = Field(default=None, description="Ignored for a partner's key")
+    partner_id: Text | None = Field(default=None, description="Ignored for a partner's key")
     direction: Direction | None = None
     state: State | None = None
-    interchange_control_number: str | None = None
-    business_number: str | None = Field(default=None, description="PO, ASN or invoice number")
-    received_from: AwareDatetime | None = Field(default=None, description="Inclusive")
-    received_until: AwareDatetime | None = Field(default=None, description="Exclusive")
+    interchange_control_number: Text | None = None
+    business_number: Text | None = Field(default=None, description="PO, ASN or invoice number")
+    received_from: Instant | None = Field(default=None, description="Inclusive")
+    received_until: Instant | None = Field(default=None, description="Exclusive")
     limit: int = Field(default=100, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class MessageList(BaseModel):
@@ -252,15 +253,15 @@ class SubmitOut(BaseModel):
 class ReplayIn(BaseModel):
     model_config = _IN
 
-    reason: str = Field(default="replayed through the API", min_length=1, max_length=500)
+    reason: Text = Field(default="replayed through the API", min_length=1, max_length=500)
 
 
 class KeyIn(BaseModel):
     model_config = _IN
 
-    name: str = Field(min_length=1, max_length=120, description="Who or what uses the key")
+    name: Text = Field(min_length=1, max_length=120, description="Who or what uses the key")
     role: Role
-    partner_id: str | None = Field(default=None, description="Required for, and only for, partner")
+    partner_id: Text | None = Field(default=None, description="Required for, and only for, partner")
 
 
 class KeyOut(BaseModel):

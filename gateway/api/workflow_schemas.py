@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.api.params import Hours, Instant, Note, Offset, Text
 from gateway.domain.tracking import Direction, State, TransactionRecord
 from gateway.domain.workflow.exceptions import (
     AuditEntry,
@@ -132,28 +133,28 @@ class ExceptionFilters(BaseModel):
     owner: Owner | None = None
     state: ExceptionState | None = None
     unresolved: bool = Field(default=False, description="Open and acknowledged ones")
-    partner_id: str | None = Field(default=None, description="Ignored for a partner's key")
-    po_number: str | None = None
-    kind: str | None = None
-    assignee: str | None = None
-    min_age_hours: float | None = Field(default=None, ge=0, description="Opened at least…")
-    max_age_hours: float | None = Field(default=None, ge=0, description="…and at most this ago")
+    partner_id: Text | None = Field(default=None, description="Ignored for a partner's key")
+    po_number: Text | None = None
+    kind: Text | None = None
+    assignee: Text | None = None
+    min_age_hours: Hours | None = Field(default=None, description="Opened at least…")
+    max_age_hours: Hours | None = Field(default=None, description="…and at most this ago")
     limit: int = Field(default=100, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class AcknowledgeIn(BaseModel):
     model_config = _IN
 
-    note: str | None = Field(default=None, max_length=2000)
+    note: Note | None = None
 
 
 class AssignIn(BaseModel):
     model_config = _IN
 
-    assignee: str = Field(min_length=1, max_length=200, description="A person or team")
+    assignee: Text = Field(min_length=1, max_length=200, description="A person or team")
     owner: Owner | None = Field(default=None, description="Move it to another team")
-    note: str | None = Field(default=None, max_length=2000)
+    note: Note | None = None
 
 
 class ResolveIn(BaseModel):
@@ -164,7 +165,7 @@ class ResolveIn(BaseModel):
         "was put right elsewhere, match again (found again, it reopens); reject: its held "
         "document is refused and never reaches the systems of record"
     )
-    note: str = Field(min_length=1, max_length=2000, description="Why, for the audit trail")
+    note: Note = Field(min_length=1, description="Why, for the audit trail")
 
 
 class ResolveOut(ExceptionDetail):
@@ -367,6 +368,6 @@ class KpisOut(BaseModel):
 class KpiFilters(BaseModel):
     model_config = _IN
 
-    since: AwareDatetime | None = Field(default=None, description="Inclusive; default 7 days ago")
-    until: AwareDatetime | None = Field(default=None, description="Exclusive; default now")
-    partner_id: str | None = Field(default=None, description="Ignored for a partner's key")
+    since: Instant | None = Field(default=None, description="Inclusive; default 7 days ago")
+    until: Instant | None = Field(default=None, description="Exclusive; default now")
+    partner_id: Text | None = Field(default=None, description="Ignored for a partner's key")

@@ -32,6 +32,7 @@ from gateway.services.edi_options import (
     x12_render_options,
 )
 from gateway.services.intake import PartnerNumbers
+from gateway.services.json_text import nul_at
 
 
 class OutboundRefused(PermanentError):
@@ -64,6 +65,8 @@ class Outbound:
         interchange. ``test``: marked as test data (ISA15 T, UNB 0035 1) whatever the
         profile's usage, as the console's test-send does for a production partner.
         """
+        if (where := nul_at(data)) is not None:
+            raise OutboundRefused(f"{where or 'the document'}: must not contain NUL (0x00)")
         try:
             document = document_from_dict(dict(data))
         except ContractError as error:

@@ -34,6 +34,7 @@ from gateway.domain.tracking import (
 )
 from gateway.domain.workflow.matches import MatchState
 from gateway.ports import Clock, Dispatcher, PayloadStore, UnitOfWork
+from gateway.services.json_text import nul_at
 from gateway.services.matching import Synced, Workflow
 
 # kind → (the record's set id, the body field that names it)
@@ -190,8 +191,13 @@ def _object(raw: bytes) -> dict[str, Any]:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise WmsEventRefused(f"not JSON: {error}") from error
+    except RecursionError:  # arrays or objects nested deeper than the interpreter goes
+        raise WmsEventRefused("not JSON we can read: nested too deeply") from None
     if not isinstance(data, dict):
         raise WmsEventRefused('a canonical document is {"meta": {...}, "body": {...}}')
+    if (where := nul_at(data)) is not None:
+        # Before the key is read from it: the key is kept as text too.
+        raise WmsEventRefused(f"{where}: must not contain NUL (0x00)")
     return data
 
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Body, Depends, Query
 
 from gateway.api.deps import CallerDep, GatewayDep
 from gateway.api.errors import Forbidden, documented
+from gateway.api.params import PathText
 from gateway.api.workflow_schemas import (
     AcknowledgeIn,
     AssignIn,
@@ -84,7 +85,7 @@ def list_exceptions(
 
 
 @router.get("/{exception_id}", responses=documented(403, 404))
-def get_exception(caller: ReaderDep, gw: GatewayDep, exception_id: str) -> ExceptionDetail:
+def get_exception(caller: ReaderDep, gw: GatewayDep, exception_id: PathText) -> ExceptionDetail:
     """One exception with its linked documents and its whole audit trail."""
     queue = ExceptionQueue(gw.unit_of_work, gw.clock)
     record, history = queue.get(exception_id, partner_id=_scope(caller))
@@ -95,7 +96,7 @@ def get_exception(caller: ReaderDep, gw: GatewayDep, exception_id: str) -> Excep
 def acknowledge_exception(
     caller: WorkerDep,
     gw: GatewayDep,
-    exception_id: str,
+    exception_id: PathText,
     body: Annotated[AcknowledgeIn | None, Body()] = None,
 ) -> ExceptionDetail:
     """Someone has it in hand: ``acknowledged``, with who and when (again: no change)."""
@@ -106,7 +107,7 @@ def acknowledge_exception(
 
 @router.post("/{exception_id}/assign", responses=documented(403, 404, 409))
 def assign_exception(
-    caller: WorkerDep, gw: GatewayDep, exception_id: str, body: AssignIn
+    caller: WorkerDep, gw: GatewayDep, exception_id: PathText, body: AssignIn
 ) -> ExceptionDetail:
     """Give it to a person, and to another team (``owner``) when it is theirs."""
     queue = ExceptionQueue(gw.unit_of_work, gw.clock)
@@ -116,7 +117,7 @@ def assign_exception(
 
 @router.post("/{exception_id}/resolve", responses=documented(403, 404, 409))
 def resolve_exception(
-    caller: WorkerDep, gw: GatewayDep, exception_id: str, body: ResolveIn
+    caller: WorkerDep, gw: GatewayDep, exception_id: PathText, body: ResolveIn
 ) -> ResolveOut:
     """Settle it. ``accept``: the discrepancy stands and the held document goes on (an
     invoice then approved for payment, the accepted exception named); ``rematch``: match

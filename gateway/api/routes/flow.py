@@ -33,7 +33,14 @@ def submit_inbound(
     return submit_message(caller, gw, body, x_request_id)
 
 
-@router.post("/outbound", status_code=202, responses=documented(403))
+@router.post(
+    "/outbound",
+    status_code=202,
+    responses={
+        **documented(403),
+        200: {"model": MessageOut, "description": "The same event again: the first message"},
+    },
+)
 def submit_outbound(
     _: AdminDep,
     gw: GatewayDep,

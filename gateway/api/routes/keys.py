@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from gateway.api.deps import AdminDep, GatewayDep, UowDep
 from gateway.api.errors import KeyNotFound, documented
 from gateway.api.keys import create_key
+from gateway.api.params import PathText
 from gateway.api.schemas import KeyIn, KeyOut, NewKeyOut
 
 router = APIRouter(prefix="/keys", tags=["keys"])
@@ -30,7 +31,7 @@ def list_api_keys(_: AdminDep, uow: UowDep) -> list[KeyOut]:
 @router.delete(
     "/{key_id}", status_code=204, response_class=Response, responses=documented(403, 404)
 )
-def revoke_api_key(_: AdminDep, gw: GatewayDep, uow: UowDep, key_id: str) -> None:
+def revoke_api_key(_: AdminDep, gw: GatewayDep, uow: UowDep, key_id: PathText) -> None:
     """Revoke a key at once; revoking it again is not an error (the goal is reached)."""
     with uow:
         revoked = uow.api_keys.revoke(key_id, gw.clock.now())

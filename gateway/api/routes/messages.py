@@ -24,6 +24,7 @@ from gateway.api.deps import (
     visible_to,
 )
 from gateway.api.errors import MessageHidden, documented
+from gateway.api.params import PathText
 from gateway.api.schemas import (
     ErrorOut,
     MessageDetail,
@@ -114,7 +115,7 @@ def list_messages(
 def get_message(
     caller: ReaderDep,
     uow: UowDep,
-    message_id: str,
+    message_id: PathText,
     documents: Annotated[bool, Query(description="Include each canonical document")] = False,
 ) -> MessageDetail:
     """One message with its transaction sets and its whole state history."""
@@ -129,7 +130,7 @@ def get_message(
     responses={**documented(404), 200: {"content": {"application/octet-stream": {}}}},
 )
 def get_message_raw(
-    caller: ReaderDep, gw: GatewayDep, uow: UowDep, message_id: str
+    caller: ReaderDep, gw: GatewayDep, uow: UowDep, message_id: PathText
 ) -> StreamingResponse:
     """The bytes exactly as they were received (or, for outbound, sent)."""
     with uow:
@@ -154,7 +155,7 @@ def replay_message(
     caller: ReplayerDep,
     gw: GatewayDep,
     uow: UowDep,
-    message_id: str,
+    message_id: PathText,
     body: Annotated[ReplayIn | None, Body()] = None,
 ) -> MessageDetail:
     """Process a failed, rejected or dead-lettered message again from its stored bytes,

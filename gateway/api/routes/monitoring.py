@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from gateway.api.deps import GatewayDep, ReaderDep
 from gateway.api.errors import documented
+from gateway.api.params import PathText, Text
 from gateway.api.workflow_schemas import KpiFilters, KpisOut, TimelineOut
 from gateway.domain.access import ApiKey, Role
 from gateway.domain.errors import PermanentError
@@ -27,7 +28,7 @@ def _scope(caller: ApiKey, asked: str | None) -> str | None:
 
 @router.get("/pos/{po_number}/timeline", responses=documented(404))
 def po_timeline(
-    caller: ReaderDep, gw: GatewayDep, po_number: str, partner_id: str | None = None
+    caller: ReaderDep, gw: GatewayDep, po_number: PathText, partner_id: Text | None = None
 ) -> TimelineOut:
     """Every document and event of the PO in time order — PO sent → 997 → 855 → 856 →
     receipt → 810 → matched — with states, deliveries and exceptions."""

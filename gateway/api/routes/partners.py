@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from gateway.api.deps import AdminDep, GatewayDep, ReaderDep, UowDep, visible_to
 from gateway.api.errors import PartnerNotFound, documented
+from gateway.api.params import PathText
 from gateway.api.schemas import (
     CertificateOut,
     CertificatesOut,
@@ -82,14 +83,14 @@ def list_partners(
 
 
 @router.get("/{partner_id}", responses=documented(404))
-def get_partner(caller: ReaderDep, uow: UowDep, partner_id: str) -> PartnerOut:
+def get_partner(caller: ReaderDep, uow: UowDep, partner_id: PathText) -> PartnerOut:
     with uow:
         return PartnerOut.of(_visible_partner(uow, caller, partner_id))
 
 
 @router.put("/{partner_id}", responses=documented(403))
 def replace_partner(
-    _: AdminDep, gw: GatewayDep, uow: UowDep, partner_id: str, body: ProfileBody
+    _: AdminDep, gw: GatewayDep, uow: UowDep, partner_id: PathText, body: ProfileBody
 ) -> PartnerSaved:
     """Replace a profile whole (or create it); saving the same profile again reports
     ``unchanged``, so a B2B team can re-apply its YAML files without noise."""
@@ -104,7 +105,9 @@ def replace_partner(
 
 
 @router.post("/{partner_id}/deactivate", responses=documented(403, 404))
-def deactivate_partner(_: AdminDep, gw: GatewayDep, uow: UowDep, partner_id: str) -> PartnerOut:
+def deactivate_partner(
+    _: AdminDep, gw: GatewayDep, uow: UowDep, partner_id: PathText
+) -> PartnerOut:
     """Stop routing the partner's interchanges to it; its history stays. PUT reactivates."""
     with uow:
         if uow.partners.get(partner_id) is None:
@@ -116,7 +119,9 @@ def deactivate_partner(_: AdminDep, gw: GatewayDep, uow: UowDep, partner_id: str
 
 
 @router.get("/{partner_id}/gaps", responses=documented(404))
-def get_partner_gaps(caller: ReaderDep, gw: GatewayDep, uow: UowDep, partner_id: str) -> GapsOut:
+def get_partner_gaps(
+    caller: ReaderDep, gw: GatewayDep, uow: UowDep, partner_id: PathText
+) -> GapsOut:
     """Interchange control numbers missing so far, each range inclusive: inbound, ones
     the partner skipped (interchanges that never arrived); outbound, ones we allocated
     but never sent (SPEC §1 invariant 6)."""
@@ -133,7 +138,7 @@ def get_partner_gaps(caller: ReaderDep, gw: GatewayDep, uow: UowDep, partner_id:
 
 @router.get("/{partner_id}/certificates", responses=documented(404))
 def get_partner_certificates(
-    caller: ReaderDep, gw: GatewayDep, uow: UowDep, partner_id: str
+    caller: ReaderDep, gw: GatewayDep, uow: UowDep, partner_id: PathText
 ) -> CertificatesOut:
     """The partner's AS2 certificates with their validity: operations see an expiry coming
     (a warning from 30 days before) and a rotation's two certificates side by side."""

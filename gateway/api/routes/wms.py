@@ -48,9 +48,14 @@ KeyHeader = Annotated[
 ]
 
 
-@router.post(
-    "/receipts", status_code=201, openapi_extra=_DOCUMENT_BODY, responses=documented(403, 413)
-)
+# The same event again answers 200 with what the first one became.
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **documented(403, 413),
+    200: {"model": WmsEventOut, "description": "The same event again: what it became"},
+}
+
+
+@router.post("/receipts", status_code=201, openapi_extra=_DOCUMENT_BODY, responses=_RESPONSES)
 async def post_receipt(
     _: WmsDep, gw: GatewayDep, request: Request, response: Response, key: KeyHeader = None
 ) -> WmsEventOut:
@@ -63,7 +68,7 @@ async def post_receipt(
     "/inventory-adjustments",
     status_code=201,
     openapi_extra=_DOCUMENT_BODY,
-    responses=documented(403, 413),
+    responses=_RESPONSES,
 )
 async def post_inventory_adjustment(
     _: WmsDep, gw: GatewayDep, request: Request, response: Response, key: KeyHeader = None

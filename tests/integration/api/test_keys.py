@@ -68,6 +68,26 @@ def test_a_key_request_that_does_not_fit_is_422(api: Api, body: dict[str, str], 
     assert [problem["field"] for problem in error["problems"]] == [field]
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "ops\u0000", "role": "operator"}, "name"),
+        ({"name": "acme", "role": "partner", "partner_id": "acme-supply\u0000"}, "partner_id"),
+    ],
+)
+def test_a_nul_in_a_key_request_is_422_not_500(api: Api, body: dict[str, str], field: str) -> None:
+    """PostgreSQL text holds no NUL: refused at the edge, not failed in the store."""
+    response = api.call("admin", "POST", KEYS, json=body)
+    assert response.status_code == 422, response.text
+    assert [problem["field"] for problem in response.json()["error"]["problems"]] == [field]
+
+
+def test_revoking_a_key_id_with_a_nul_is_422_not_500(api: Api) -> None:
+    response = api.call("admin", "DELETE", f"{KEYS}/abc%00")
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["problems"][0]["field"] == "key_id"
+
+
 def test_an_unknown_role_is_422(api: Api) -> None:
     response = api.call("admin", "POST", KEYS, json={"name": "x", "role": "root"})
     assert response.status_code == 422

@@ -117,6 +117,45 @@ def test_bad_filters_are_refused_naming_each(api: Api) -> None:
     assert fields == {"state", "limit", "colour", "received_from"}
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("offset=9223372036854775808", "offset"),  # past the stores' signed 64-bit OFFSET
+        ("received_from=0001-01-01T00:00:00%2B01:00", "received_from"),  # before year 1 in UTC
+        ("received_until=9999-12-31T23:59:59-01:00", "received_until"),  # after 9999 in UTC
+        ("partner_id=acme-supply%00", "partner_id"),  # PostgreSQL text holds no NUL
+        ("business_number=%00", "business_number"),
+    ],
+)
+def test_filters_the_store_cannot_take_are_422_not_500(api: Api, query: str, field: str) -> None:
+    response = api.call("operator", "GET", f"/api/v1/messages?{query}")
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "request.invalid"
+    assert [problem["field"] for problem in error["problems"]] == [field]
+
+
+def test_the_largest_offset_the_store_takes_is_an_empty_page(api: Api) -> None:
+    response = api.call("operator", "GET", f"/api/v1/messages?offset={2**63 - 1}")
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+@pytest.mark.parametrize(("method", "suffix"), [("GET", ""), ("GET", "/raw"), ("POST", "/replay")])
+def test_a_nul_in_a_message_id_is_422_not_500(api: Api, method: str, suffix: str) -> None:
+    response = api.call("admin", method, f"/api/v1/messages/abc%00{suffix}")
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["problems"] == [
+        {"field": "message_id", "message": "must not contain NUL (0x00)"}
+    ]
+
+
+def test_a_nul_in_a_replay_reason_is_422(api: Api) -> None:
+    url = f"/api/v1/messages/{api.messages['acme-supply']}/replay"
+    response = api.call("admin", "POST", url, json={"reason": "fixed\u0000"})
+    assert response.status_code == 422
+    assert response.json()["error"]["problems"][0]["field"] == "reason"
+
+
 def _chunks(data: bytes) -> Iterator[bytes]:
     yield from (data[start : start + 100] for start in range(0, len(data), 100))
 

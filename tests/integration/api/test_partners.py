@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.integration.api.conftest import ACME, Api, x12_from, x12_profile
 
 PARTNERS = "/api/v1/partners"
@@ -103,3 +105,17 @@ def test_gaps_list_the_control_numbers_never_received(api: Api) -> None:
         "inbound": [{"first_missing": 102, "last_missing": 104}],
         "outbound": [],
     }
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [("GET", ""), ("PUT", ""), ("POST", "/deactivate"), ("GET", "/gaps"), ("GET", "/certificates")],
+)
+def test_a_nul_in_a_partner_id_is_422_not_500(api: Api, method: str, suffix: str) -> None:
+    """PostgreSQL text holds no NUL: refused at the edge, not failed in the store."""
+    body = ACME if method == "PUT" else None
+    response = api.call("admin", method, f"{PARTNERS}/acme%00{suffix}", json=body)
+    assert response.status_code == 422, response.text
+    assert {"field": "partner_id", "message": "must not contain NUL (0x00)"} in response.json()[
+        "error"
+    ]["problems"]

@@ -21,7 +21,15 @@ from gateway.profiles.model import PartnerProfile
 from tests.fakes import FixedClock
 from tests.integration.api.conftest import NORDFROST, client_for
 from tests.integration.workflow.conftest import make_flow
-from tests.integration.workflow.harness import PO, Flow, ack, asn, invoice, receipt
+from tests.integration.workflow.harness import (
+    PO,
+    Flow,
+    ack,
+    asn,
+    invoice,
+    purchase_order,
+    receipt,
+)
 
 
 @dataclass
@@ -116,6 +124,13 @@ def test_an_inventory_adjustment_goes_to_the_erp(api: Api) -> None:
             json.dumps(receipt("R-1") | {"meta": {"kind": "receipt", "partner_id": "nobody"}}),
             "no partner",
         ),
+        # PostgreSQL text holds no NUL: refused here, not failed in the store (a 500).
+        (
+            json.dumps(receipt("R-1") | {"meta": {"kind": "receipt", "idempotency_key": "k\0"}}),
+            "meta.idempotency_key: must not contain NUL",
+        ),
+        # Deeper than json.loads can go: refused, not a RecursionError (a 500).
+        ('{"meta": {}, "body": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
     ],
 )
 def test_a_bad_wms_event_is_refused_but_kept(api: Api, content: str, problem: str) -> None:
@@ -124,6 +139,42 @@ def test_a_bad_wms_event_is_refused_but_kept(api: Api, content: str, problem: st
     assert problem in answer.json()["error"]["message"]
     found = api.call("admin", "GET", "/messages", params={"state": "rejected"}).json()["items"]
     assert len(found) == 1 and found[0]["transport"] == "api"
+
+
+@pytest.mark.parametrize("field", ["partner_id", "idempotency_key"])
+def test_a_nul_in_an_outbound_document_is_422_not_500(api: Api, field: str) -> None:
+    """PostgreSQL text holds no NUL: refused before the partner or the key is looked up."""
+    document = purchase_order()
+    document["meta"][field] += "\0"
+    answer = api.call("admin", "POST", "/outbound", json=document)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"] == {
+        "code": "outbound.invalid",
+        "message": f"meta.{field}: must not contain NUL (0x00)",
+    }
+    assert api.call("admin", "POST", "/outbound", json=purchase_order()).status_code == 202
+
+
+def test_the_same_outbound_event_again_answers_200_with_the_first_message(api: Api) -> None:
+    first = api.call("admin", "POST", "/outbound", json=purchase_order())
+    again = api.call("admin", "POST", "/outbound", json=purchase_order())
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json()["id"] == first.json()["id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "statuses"),
+    [
+        ("/api/v1/outbound", {"200", "202", "401", "403", "422"}),
+        ("/api/v1/wms/receipts", {"200", "201", "401", "403", "413", "422"}),
+        ("/api/v1/wms/inventory-adjustments", {"200", "201", "401", "403", "413", "422"}),
+    ],
+)
+def test_the_openapi_documents_a_repeat_and_each_refusal(
+    api: Api, path: str, statuses: set[str]
+) -> None:
+    document = api.client.get("/openapi.json").json()
+    assert statuses <= set(document["paths"][path]["post"]["responses"])
 
 
 @pytest.mark.parametrize("caller", ["operator", "acme"])
@@ -168,6 +219,54 @@ def test_the_queue_filters_by_owner_state_partner_po_and_age(api: Api) -> None:
         api.call("operator", "GET", "/exceptions", params={"max_age_hours": 2}).json()["total"] == 0
     )
     assert api.call("operator", "GET", "/exceptions", params={"colour": "red"}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("min_age_hours=17758738", "min_age_hours"),  # now - that many hours is before year 1
+        ("max_age_hours=inf", "max_age_hours"),
+        ("offset=9223372036854775808", "offset"),  # past the stores' signed 64-bit OFFSET
+        ("po_number=PO%00", "po_number"),  # PostgreSQL text holds no NUL
+    ],
+)
+def test_queue_filters_the_store_cannot_take_are_422_not_500(
+    api: Api, query: str, field: str
+) -> None:
+    response = api.call("operator", "GET", f"/exceptions?{query}")
+    assert response.status_code == 422, response.text
+    assert [problem["field"] for problem in response.json()["error"]["problems"]] == [field]
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body"),
+    [
+        ("GET", "", None),
+        ("POST", "/acknowledge", None),
+        ("POST", "/assign", {"assignee": "ops"}),
+        ("POST", "/resolve", {"action": "accept", "note": "x"}),
+    ],
+)
+def test_a_nul_in_an_exception_id_is_422_not_500(
+    api: Api, method: str, suffix: str, body: dict[str, str] | None
+) -> None:
+    response = api.call("operator", method, f"/exceptions/x%00{suffix}", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["problems"][0]["field"] == "exception_id"
+
+
+def test_a_nul_in_a_note_is_422(api: Api) -> None:
+    _shortage(api)
+    (found,) = api.call("operator", "GET", "/exceptions").json()["items"]
+    url = f"/exceptions/{found['id']}"
+    for move, body in (
+        ("acknowledge", {"note": "on it\u0000"}),
+        ("assign", {"assignee": "ops\u0000"}),
+        ("resolve", {"action": "accept", "note": "\u0000"}),
+    ):
+        response = api.call("operator", "POST", f"{url}/{move}", json=body)
+        assert response.status_code == 422, (move, response.text)
+    assert api.call("operator", "GET", url).json()["state"] == "open"
 
 
 def test_a_partner_sees_its_own_exceptions_only(api: Api) -> None:
@@ -285,3 +384,26 @@ def test_kpis_over_a_window(api: Api) -> None:
     assert theirs["partner_id"] == "nordfrost" and theirs["reconciliation_backlog"]["total"] == 0
     naive = api.call("operator", "GET", "/kpis", params={"since": "2026-11-28T00:00:00"})
     assert naive.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("until=0001-01-02T00:00:00Z", "until"),  # the default window would start before year 1
+        ("since=0001-01-01T00:00:00%2B05:00", "since"),  # before year 1 in UTC
+        ("until=9999-12-31T23:59:59-05:00", "until"),  # after 9999 in UTC
+        ("partner_id=acme%00", "partner_id"),  # PostgreSQL text holds no NUL
+    ],
+)
+def test_kpi_filters_the_store_cannot_take_are_422_not_500(
+    api: Api, query: str, field: str
+) -> None:
+    response = api.call("operator", "GET", f"/kpis?{query}")
+    assert response.status_code == 422, response.text
+    assert [problem["field"] for problem in response.json()["error"]["problems"]] == [field]
+
+
+def test_a_nul_in_a_po_number_is_422_not_500(api: Api) -> None:
+    response = api.call("operator", "GET", "/pos/PO%00/timeline")
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["problems"][0]["field"] == "po_number"
