@@ -48,9 +48,36 @@ def first_envelope(source: bytes | BinaryIO) -> EnvelopeSummary:
     """
     head = source[:_HEAD] if isinstance(source, bytes | bytearray) else source.read(_HEAD)
     standard = detect(head)
-    if standard is Standard.X12:
-        return _x12(head)
-    return _edifact(head)
+    return _printable(_x12(head) if standard is Standard.X12 else _edifact(head))
+
+
+_IDS = (
+    ("sender qualifier", "sender_qualifier"),
+    ("sender id", "sender_id"),
+    ("receiver qualifier", "receiver_qualifier"),
+    ("receiver id", "receiver_id"),
+    ("control number", "control_number"),
+    ("group sender", "group_sender"),
+    ("group receiver", "group_receiver"),
+)
+
+
+def _printable(summary: EnvelopeSummary) -> EnvelopeSummary:
+    """Refuse an envelope whose ids carry control characters (a NUL, a bell): no profile
+    can name such a sender, and the ids are stored and searched as text.
+
+    Raises:
+        EdiSyntaxError: naming the id and the character's code, never the character.
+    """
+    for label, name in _IDS:
+        value = getattr(summary, name) or ""
+        bad = next((c for c in value if ord(c) < 0x20 or ord(c) == 0x7F), None)
+        if bad is not None:
+            raise EdiSyntaxError(
+                f"the first envelope's {label} contains the control character 0x{ord(bad):02X}",
+                offset=0,
+            )
+    return summary
 
 
 def _x12(head: bytes) -> EnvelopeSummary:

@@ -125,6 +125,22 @@ def test_an_unknown_sender_is_rejected_and_kept_then_replayed_once_known(wired: 
         assert State.REJECTED in [h.to_state for h in uow.messages.history(message_id)]
 
 
+def test_a_control_character_in_the_envelope_ids_is_refused_not_a_store_error(
+    wired: Gateway,
+) -> None:
+    """PostgreSQL stores no NUL in text: the ids were a 500 there (found by schemathesis)."""
+    _save(wired, acme())
+    data = DAY1.replace(b"ACMESUPPLY     ", b"ACME\x00SUPPLY    ", 1)
+    assert len(data) == len(DAY1)
+    message_id, _ = _submit(wired, data)
+    with wired.unit_of_work() as uow:
+        message = uow.messages.get(message_id)
+        assert message is not None and message.state is State.REJECTED
+        assert message.error_code == "edi.syntax"
+        assert "sender id contains the control character 0x00" in (message.error_message or "")
+    assert wired.payloads.get(message.raw_sha256) == data
+
+
 def test_not_edi_is_rejected_with_the_reason(wired: Gateway) -> None:
     message_id, _ = _submit(wired, b"<order>not EDI</order>")
     with wired.unit_of_work() as uow:
