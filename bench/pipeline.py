@@ -24,19 +24,17 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
-from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._stack import Clock, delivered, latencies, throwaway_stack
 from demo.live import LiveStack
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.render import RenderOptions, render_x12
@@ -50,19 +48,12 @@ from gateway.canonical import (
     PoAcknowledgement,
 )
 from gateway.domain.control_numbers import InMemoryControlNumbers
-from gateway.persistence.database import make_engine
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 OPTIONS = RenderOptions(
     sender=("ZZ", "ACMESUPPLY"),
     receiver=("ZZ", "CROSSDOCK"),
     delimiters=Delimiters(element="*", component=">", segment="~", repetition="^"),
 )
-
-
-class _Clock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class Interchanges:
@@ -86,32 +77,13 @@ class Interchanges:
                 document_id="b", kind=KIND_OF[PoAcknowledgement], direction=Direction.OUTBOUND
             )
             documents.append(CanonicalDocument(meta=meta, body=body))
-        return render_x12(documents, OPTIONS, self.numbers, _Clock()).encode("latin-1")
-
-
-def _delivered(stack: LiveStack) -> int:
-    query = text(
-        "SELECT count(*) FROM deliveries WHERE system = 'erp' AND delivered_at IS NOT NULL"
-    )
-    with stack.gw.engine.connect() as connection:
-        return int(connection.execute(query).scalar_one())
-
-
-def _latencies(stack: LiveStack, since: datetime) -> list[float]:
-    query = text(
-        "SELECT m.received_at, d.delivered_at FROM deliveries d "
-        "JOIN transactions t ON t.id = d.transaction_id JOIN messages m ON m.id = t.message_id "
-        "WHERE d.system = 'erp' AND m.received_at >= :since"
-    )
-    with stack.gw.engine.connect() as connection:
-        rows = connection.execute(query, {"since": since}).all()
-    return sorted((done - received).total_seconds() for received, done in rows)
+        return render_x12(documents, OPTIONS, self.numbers, Clock()).encode("latin-1")
 
 
 def _run(
     stack: LiveStack, key: str, payloads: list[bytes], sets: int, pace: float | None
 ) -> dict[str, float]:
-    before = _delivered(stack)
+    before = delivered(stack)
     start_wall = datetime.now(UTC)
     start = time.monotonic()
     client = httpx.Client(timeout=60, headers={"X-API-Key": key})
@@ -134,17 +106,17 @@ def _run(
                 future.result()
     expected = before + sets
     deadline = time.monotonic() + 600
-    while _delivered(stack) < expected and time.monotonic() < deadline:
+    while delivered(stack) < expected and time.monotonic() < deadline:
         time.sleep(0.05)
     elapsed = time.monotonic() - start
-    latencies = _latencies(stack, start_wall)
+    latencies_s = latencies(stack, start_wall)
     client.close()
     return {
         "sets": sets,
         "seconds": elapsed,
         "sets_per_s": sets / elapsed,
-        "p50": statistics.median(latencies),
-        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "p50": statistics.median(latencies_s),
+        "p99": latencies_s[min(len(latencies_s) - 1, int(len(latencies_s) * 0.99))],
     }
 
 
@@ -155,27 +127,9 @@ def main() -> int:
     parser.add_argument("--paced-seconds", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=4, help="worker processes")
     arguments = parser.parse_args()
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    env = {
-        "DATABASE_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}",
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
-        "CROSSDOCK_ERP_RATE_PER_SECOND": "5000",
-        "CROSSDOCK_WMS_RATE_PER_SECOND": "5000",
-    }
-    import redis
-
-    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    stack = LiveStack(
-        Path(tempfile.mkdtemp(prefix="crossdock-bench-")),
-        concurrency=arguments.concurrency,
-        env=env,
-    )
     make = Interchanges()
     results = []
-    try:
+    with throwaway_stack(redis_db=14, concurrency=arguments.concurrency) as stack:
         _, key = stack.start()
         _run(stack, key, [make.make(5)], 5, None)  # warm up every process
         batch = [make.make(50) for _ in range(arguments.interchanges)]
@@ -186,11 +140,6 @@ def main() -> int:
         results.append(("single-set interchanges", _run(stack, key, singles, len(singles), None)))
         paced = [make.make(1) for _ in range(50 * arguments.paced_seconds)]
         results.append(("paced at 50 sets/s", _run(stack, key, paced, len(paced), 50.0)))
-    finally:
-        stack.stop()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     print(f"{'scenario':30} {'sets':>6} {'seconds':>8} {'sets/s':>8} {'p50 s':>7} {'p99 s':>7}")
     for name, r in results:
         print(f"{name:30} {r['sets']:6.0f} {r['seconds']:8.2f} {r['sets_per_s']:8.1f} "
