@@ -78,9 +78,10 @@ def create_app(gw: Gateway | None = None) -> FastAPI:
     app.add_api_route(
         as2_path, as2.receive_as2, methods=["POST"], tags=["as2"], include_in_schema=True
     )
+    # Any route may meet a database that is down (503, Retry-After: gateway.api.errors).
     for router in (partners.router, messages.router, keys.router, flow.router):
-        app.include_router(router, prefix=API_PREFIX, responses=documented(401, 422))
-    app.include_router(workflow_router, prefix=API_PREFIX, responses=documented(401, 422))
+        app.include_router(router, prefix=API_PREFIX, responses=documented(401, 422, 503))
+    app.include_router(workflow_router, prefix=API_PREFIX, responses=documented(401, 422, 503))
     mount_console(app)  # the web console's pages under /console (SPEC §6)
     return app
 

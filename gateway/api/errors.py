@@ -7,7 +7,11 @@ handles errors by ``code`` alone (STYLE.md habits 5 and 14)::
 
 The status follows the code: ``*.not_found`` 404, ``*.invalid`` 422, the exact codes in
 ``_STATUS_BY_CODE``, then any other ``PermanentError`` 400 and ``RetryableError`` 503.
-Errors only the API raises::
+An outage of the gateway's own database, broker or payload disk (``Unavailable``:
+``store.unavailable``, ``broker.unavailable``, ``payload.store_unavailable``) is 503
+and a full payload disk (``payload.storage_full``) 507, both with ``Retry-After``: the
+sender should send the same request again later, and nothing half-stored is left
+(SPEC §1 invariant 1). Errors only the API raises::
 
     GatewayError
     └── PermanentError
@@ -22,6 +26,7 @@ Errors only the API raises::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +36,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from gateway.domain.errors import GatewayError, PermanentError, RetryableError
+from gateway.domain.errors import GatewayError, PermanentError, RetryableError, Unavailable
 from gateway.profiles.errors import ProfileError, clean_message, field_path
 
 
@@ -90,10 +95,14 @@ _STATUS_BY_CODE = {
     "messages.not_replayable": 409,
     "exceptions.state_conflict": 409,
     "payload.too_large": 413,
+    # RFC 4918 §11.5: the server cannot store what it needs to complete the request.
+    "payload.storage_full": 507,
     # The store lost bytes it acknowledged: our failure, never the caller's.
     "payload.missing": 500,
 }
 _STATUS_BY_SUFFIX = {".not_found": 404, ".invalid": 422}
+# Retry-After for a retryable refusal that names no wait of its own (RFC 9110 §10.2.3).
+RETRY_AFTER_SECONDS = 5
 
 
 def status_for(error: GatewayError) -> int:
@@ -134,6 +143,9 @@ _MEANING = {
     409: "Conflicts with the current state",
     413: "Larger than the upload limit; nothing was kept",
     422: "Malformed request; problems name each field",
+    503: "A resource of the gateway (its database, broker or disk) is unavailable: send "
+    "the same request again after Retry-After",
+    507: "No space left to store the payload; nothing was kept: send it again after Retry-After",
 }
 
 
@@ -163,8 +175,16 @@ def gateway_error_response(_: Request, error: Exception) -> JSONResponse:
         problems=[ProblemOut(field=p.field, message=p.message) for p in problems] or None,
     )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status in (503, 507):
+        headers = {"Retry-After": str(retry_after(error))}
     content = ErrorBody(error=detail).model_dump(mode="json", exclude_none=True)
     return JSONResponse(content, status_code=status, headers=headers)
+
+
+def retry_after(error: GatewayError) -> int:
+    """Whole seconds a sender should wait before trying again (at least 1)."""
+    wait = error.retry_after if isinstance(error, Unavailable) else RETRY_AFTER_SECONDS
+    return max(1, math.ceil(wait))
 
 
 def request_validation_response(request: Request, error: Exception) -> JSONResponse:

@@ -12,6 +12,16 @@ implies in the protocol's own vocabulary (TA1/997/999, CONTRL, MDN)::
     │       ├── EdiSyntaxError          tokenizer could not continue (position known)
     │       └── DefinitionError         a bundled transaction-set definition is broken
     └── RetryableError          transient: timeouts, locks, 5xx, 429
+        └── Unavailable         one of the gateway's own resources failed, not the input
+            ├── StoreUnavailable      store.unavailable       the database (503)
+            ├── BrokerUnavailable     broker.unavailable      the task broker (503)
+            └── domain.payloads.PayloadStoreFull / PayloadStoreUnavailable
+                                      payload.storage_full (507) / payload.store_unavailable
+
+The ``Unavailable`` leaves are raised by the adapters that meet the failure (SQLAlchemy's
+engine, the Celery dispatcher, the payload files), translated from the library's own
+exceptions there (STYLE.md habit 8), so the services and the API handle an outage by
+type and code without importing any library.
 """
 
 from __future__ import annotations
@@ -44,3 +54,28 @@ class RetryableError(GatewayError):
 
     code = "gateway.retryable"
     retryable = True
+
+
+class Unavailable(RetryableError):
+    """A resource the gateway itself depends on failed (its database, its payload disk,
+    its broker): nothing is wrong with what the caller sent, and the same request later
+    will do. ``retry_after`` is the wait, in seconds, that the API suggests to a sender
+    (HTTP ``Retry-After``): about how long a restart of the resource takes."""
+
+    code = "gateway.unavailable"
+    retry_after: float = 5.0
+
+
+class StoreUnavailable(Unavailable):
+    """The database refused a connection, dropped one, or failed a statement for a
+    transient reason (restart, failover, lock or statement timeout)."""
+
+    code = "store.unavailable"
+
+
+class BrokerUnavailable(Unavailable):
+    """A task could not be handed to the broker. The store, not the broker, is the truth:
+    what was recorded but not queued is queued again by the sweeper
+    (``gateway.services.sweep``), so a caller that recorded its work may go on."""
+
+    code = "broker.unavailable"

@@ -42,6 +42,7 @@ imported only then: its multiprocess switch is read when it is first imported.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,9 +87,21 @@ def multiprocess_dir() -> Path | None:
     return Path(value) if value else None
 
 
-@lru_cache(maxsize=1)
+_CREATING = threading.Lock()
+
+
 def metrics() -> Metrics:
-    """The process's metric objects (on the default registry)."""
+    """The process's metric objects (on the default registry), made on first use. The
+    lock: the API's first requests arrive in several threads at once, and lru_cache lets
+    each of them build the objects; the second to register them raised
+    ``DuplicateTimeseries`` inside a commit hook, a 500 for its sender (the fault suite's
+    first seconds)."""
+    with _CREATING:
+        return _metrics()
+
+
+@lru_cache(maxsize=1)
+def _metrics() -> Metrics:
     from prometheus_client import Counter, Histogram
 
     return Metrics(

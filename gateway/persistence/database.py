@@ -1,12 +1,27 @@
-"""Engines for the two databases we support: SQLite (embedded) and PostgreSQL."""
+"""Engines for the two databases we support: SQLite (embedded) and PostgreSQL.
+
+Every engine translates the database's transient failures into ``StoreUnavailable`` at
+this edge (STYLE.md habit 8): a refused or dropped connection, a server shutting down,
+a lock or statement timeout, SQLite's "database is locked". What is a bug or a refusal
+of the data (an integrity, programming or data error) keeps SQLAlchemy's own exception.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from gateway.domain.errors import StoreUnavailable
+
+# SQLite's primary result codes that say "later", not "wrong": busy, locked, I/O error,
+# database or disk full, cannot open, lock protocol (https://sqlite.org/rescode.html).
+# Its OperationalError also covers SQL errors (no such table, syntax), which are bugs.
+_SQLITE_TRANSIENT = frozenset({5, 6, 10, 13, 14, 15})
 
 
 def make_engine(url: str, *, schema: str | None = None) -> Engine:
@@ -25,11 +40,46 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
         # pysqlite opens transactions lazily and not for SELECT; take the write lock at
         # BEGIN instead, so read-then-write sequences cannot deadlock each other.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "handle_error", translate_errors)
         return engine
     engine = create_engine(url, pool_pre_ping=True)
     if schema is not None:
         event.listen(engine, "connect", _search_path(schema))
+    event.listen(engine, "handle_error", translate_errors)
     return engine
+
+
+def translate_errors(context: ExceptionContext) -> None:
+    """SQLAlchemy's ``handle_error`` hook: raise ``StoreUnavailable`` for a failure that
+    says the database is (for now) unavailable; leave every other error as it is.
+
+    Called for statements, transaction begin/commit/rollback and connecting alike (after
+    SQLAlchemy has invalidated a dropped connection, so the pool reconnects next time).
+
+    Raises:
+        StoreUnavailable: the database could not be reached or failed transiently.
+    """
+    if context.is_pre_ping:
+        return  # the pool's own liveness probe: it reconnects by itself
+    if not _transient(context):
+        return
+    original = context.original_exception
+    raise StoreUnavailable("the message store is unavailable; try again later") from (
+        context.sqlalchemy_exception or original
+    )
+
+
+def _transient(context: ExceptionContext) -> bool:
+    if context.is_disconnect:
+        return True
+    wrapped = context.sqlalchemy_exception
+    if not isinstance(wrapped, OperationalError | InterfaceError):
+        return False
+    original = context.original_exception
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_TRANSIENT
+    return True
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

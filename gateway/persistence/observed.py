@@ -14,6 +14,7 @@ context as it learns them, so every later log line of the request or task has th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -23,6 +24,8 @@ from sqlalchemy import Connection, Engine, event
 from gateway.domain.tracking import Direction, MessageRecord, State, TransactionRecord
 from gateway.observability import context
 from gateway.ports import StateMove, StateObserver
+
+log = logging.getLogger(__name__)
 
 _NOTES = "crossdock.state_moves"
 _observers: WeakKeyDictionary[Engine, StateObserver] = WeakKeyDictionary()
@@ -107,8 +110,18 @@ def _committed(connection: Connection) -> None:
     moves: list[StateMove] | None = connection.info.pop(_NOTES, None)
     observer = _observers.get(connection.engine)
     if moves and observer is not None:
-        observer.moved(moves)
+        try:
+            observer.moved(moves)
+        except Exception:
+            # SQLAlchemy calls this before the database commits: a metric that fails must
+            # not fail the transaction it counts (nor leave its connection mid-commit).
+            log.exception("state moves not counted")
 
 
 def _rolled_back(connection: Connection, *_: Any) -> None:
+    if connection.invalidated:
+        # The database dropped the connection: its notes went with it (the pool clears
+        # ``info`` when it reconnects), and reading ``info`` now would raise
+        # PendingRollbackError from the rollback that ends the failed unit of work.
+        return
     connection.info.pop(_NOTES, None)

@@ -4,17 +4,31 @@
 on disk (fsync of the file, rename, fsync of the directory), so a caller may
 tell the sender "received" right after. The same content is stored once; a
 payload that is already there is not rewritten.
+
+A write that fails keeps nothing (the temporary file is removed) and raises our own
+error, never ``OSError`` (STYLE.md habit 8): ``PayloadStoreFull`` when the disk or a
+quota is full (ENOSPC, EDQUOT: the API answers 507), ``PayloadStoreUnavailable`` for any
+other failure to write (503).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from gateway.domain.payloads import PayloadMissing, PayloadTooLarge, StoredPayload
+from gateway.domain.payloads import (
+    PayloadMissing,
+    PayloadStoreFull,
+    PayloadStoreUnavailable,
+    PayloadTooLarge,
+    StoredPayload,
+)
 
 _CHUNK = 1 << 20
 
@@ -26,19 +40,30 @@ class FilesystemPayloadStore:
         self._incoming.mkdir(parents=True, exist_ok=True)
 
     def put(self, data: bytes) -> StoredPayload:
+        """Store ``data`` (once: content already there is not written again).
+
+        Raises:
+            PayloadStoreFull, PayloadStoreUnavailable: nothing was kept.
+        """
         digest = hashlib.sha256(data).hexdigest()
         path = self._path(digest)
         if not path.exists():
-            with self._temporary() as (handle, temporary):
+            with _writing(), self._temporary() as (handle, temporary):
                 handle.write(data)
                 self._commit(handle, temporary, path)
         return StoredPayload(digest, len(data))
 
     def put_stream(self, source: BinaryIO, *, max_bytes: int | None = None) -> StoredPayload:
         """Store a stream without holding it in memory; refuse it past ``max_bytes``
-        (nothing is kept then: the sender gets an error, not a receipt)."""
+        (nothing is kept then: the sender gets an error, not a receipt).
+
+        Raises:
+            PayloadTooLarge: past ``max_bytes``.
+            PayloadStoreFull, PayloadStoreUnavailable: nothing was kept (a ``source``
+                that fails to read is reported as the latter too).
+        """
         sha256, size = hashlib.sha256(), 0
-        with self._temporary() as (handle, temporary):
+        with _writing(), self._temporary() as (handle, temporary):
             while chunk := source.read(_CHUNK):
                 size += len(chunk)
                 if max_bytes is not None and size > max_bytes:
@@ -94,8 +119,25 @@ class _Temporary:
         return self.handle, self.path
 
     def __exit__(self, *_: object) -> None:
-        self.handle.close()
-        self.path.unlink(missing_ok=True)
+        try:
+            self.handle.close()  # may flush, and fail as the write did (ENOSPC)
+        finally:
+            self.path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """``OSError`` from writing a payload → our errors (nothing was kept)."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise PayloadStoreFull(
+                "no space left to store the payload; send it again later"
+            ) from error
+        raise PayloadStoreUnavailable(
+            f"the payload store could not write ({errno.errorcode.get(error.errno or 0, 'error')})"
+        ) from error
 
 
 def _fsync_directory(directory: Path) -> None:

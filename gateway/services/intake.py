@@ -22,7 +22,7 @@ from edi_maps.peek import EnvelopeSummary, first_envelope
 from edi_maps.translate import Translation, translate
 from gateway.canonical import CanonicalDocument
 from gateway.domain.control_numbers import Level
-from gateway.domain.errors import GatewayError
+from gateway.domain.errors import GatewayError, PermanentError
 from gateway.domain.payloads import PayloadTooLarge
 from gateway.domain.tracking import (
     AlreadyReceived,
@@ -229,7 +229,7 @@ class Intake:
         _note_envelope(message, envelope)
         try:
             partner = self._partner(uow, message, envelope)
-        except GatewayError as error:
+        except PermanentError as error:  # the sender's fault; a store outage is not
             return self._refuse(uow, message, error)
         profile = partner.profile
         message.partner_id = profile.id

@@ -11,6 +11,7 @@ from kombu import Exchange, Queue
 from gateway.observability.celery_signals import WorkerConfig, install
 from gateway.observability.metrics import QueueDepthCollector
 from gateway.settings import Settings
+from gateway.tasks.broker_fix import keep_consuming_after_broker_loss
 
 QUEUES = ("inbound", "outbound", "delivery", "polling")
 
@@ -25,6 +26,20 @@ def make_celery(settings: Settings) -> Celery:
         # it must exceed the longest retry countdown or ETA, else such tasks run twice
         # (Celery's Redis broker docs). Our retries are bounded below it.
         transport_options["visibility_timeout"] = settings.visibility_timeout_seconds
+        # A Redis that vanishes without closing the socket (failover, a dropped route)
+        # would otherwise hold a publish or a connect for ever: the API's request with it
+        # (kombu waits without limit by default). A command's answer takes milliseconds;
+        # the worker's BRPOP runs in the event loop and is not bounded by these. The
+        # worker's own idle BRPOP is checked by kombu's health_check_interval (default).
+        transport_options["socket_timeout"] = 10.0
+        transport_options["socket_connect_timeout"] = 5.0
+        # Left at their defaults on purpose: retry_on_timeout (a publish retried after a
+        # timeout may have been stored the first time), socket_keepalive (the kernel's
+        # 2 h idle default detects nothing in time; the timeouts above and the health
+        # check do), broker_heartbeat (AMQP only; Redis has none).
+        # kombu's Redis channel can stop a worker for good when Redis restarts while
+        # tasks run; see gateway/tasks/broker_fix.py for the bug and the fix.
+        keep_consuming_after_broker_loss()
     else:
         folder = settings.broker_dir
         for sub in ("queue", "processed", "control"):
@@ -51,6 +66,16 @@ def make_celery(settings: Settings) -> Celery:
         task_publish_retry=True,
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
         broker_connection_retry_on_startup=True,
+        # A worker waits for its broker as long as it takes (default: gives up after 100
+        # tries, some 45 minutes, and exits): the broker coming back is the only way out,
+        # and a worker that exited needs someone to start it again.
+        broker_connection_max_retries=None,
+        # Tasks running when the broker connection drops finish their work (default,
+        # made explicit: Celery 6 turns it round). Their ack cannot reach the broker; with
+        # acks_late the broker hands them out again after the visibility timeout, which
+        # our idempotent tasks make harmless. Cancelling them instead would throw away
+        # finished work that, when Redis lost its data, only the sweeper would redo.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         # A worker killed mid-task (SIGKILL, OOM) must not lose it: with acks_late the
         # broker gives it to another worker; our tasks are idempotent.
         task_reject_on_worker_lost=True,

@@ -54,11 +54,19 @@ class CeleryDispatcher:
         self._send_task(SEND, [message_id], "outbound")
 
     def _send_task(self, name: str, args: list[Any], queue: str, **options: Any) -> None:
-        """Raises:
-        BrokerUnavailable: the broker did not take the task."""
+        """Publish one task (``broker_errors`` is only looked at when one was raised).
+
+        Raises:
+            BrokerUnavailable: the broker did not take the task.
+        """
         app = self.app
         try:
-            app.send_task(name, args=args, queue=queue, **options)
+            # ignore_result: send_task, unlike a task's own apply_async, does not read
+            # task_ignore_result, and would subscribe to the result's channel on the Redis
+            # result backend for every task sent: with Redis down, ~20 s of the backend's
+            # reconnect retries, then a RuntimeError ("the Celery application must be
+            # restarted"), instead of a prompt BrokerUnavailable. No one reads our results.
+            app.send_task(name, args=args, queue=queue, ignore_result=True, **options)
         except broker_errors(app) as error:
             raise BrokerUnavailable(
                 f"{name} for {args[0]} was not queued: the broker is unavailable"

@@ -9,7 +9,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from gateway.domain.errors import PermanentError, RetryableError
+from gateway.domain.errors import PermanentError, RetryableError, Unavailable
 from gateway.domain.tracking import State
 from gateway.services.sweep import recheck_matches, resume_stalled
 from gateway.tasks.dispatch import (
@@ -64,6 +64,10 @@ def deliver(self: Task[Any, str], transaction_id: str) -> str:
     except RetryableError as error:
         retries = self.request.retries
         if retries >= policy.max_retries:
+            if isinstance(error, Unavailable):
+                # Our own database or disk, not the system of record, failed all along:
+                # no dead letter; the transaction stays mapped and the sweeper resumes it.
+                raise
             delivery.dead_letter(transaction_id, error)
             return State.DEAD_LETTERED.value
         retry_after = getattr(error, "retry_after", None)

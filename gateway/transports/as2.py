@@ -55,6 +55,7 @@ from gateway.profiles.model import PartnerProfile
 from gateway.profiles.transports import As2Transport
 from gateway.services.intake import Intake, Submission
 from gateway.services.outbound import Outbound
+from gateway.services.transport_intake import queue_or_leave_to_sweeper
 from gateway.settings import Settings
 from gateway.transports.errors import TransportRefused
 
@@ -174,7 +175,14 @@ class As2Inbound:
         self._clock = clock
 
     def handle(self, headers: Headers, body: bytes) -> Answer:
-        """Store the request, then take in the message or the MDN it carries."""
+        """Store the request, then take in the message or the MDN it carries.
+
+        Raises:
+            StoreUnavailable, PayloadStoreFull, PayloadStoreUnavailable: the database or
+                the payload disk failed before the MDN was kept; the API answers 503 or
+                507 and the partner sends the same Message-ID again (answered then as a
+                duplicate of what was kept, or afresh).
+        """
         request_sha = self._payloads.put(_raw_request(headers, body)).sha256
         if is_mdn(headers, body):
             return self._mdn(headers, body)
@@ -204,7 +212,10 @@ class As2Inbound:
                     submission = Submission(Transport.AS2, tmid, partner_id, note)
                     record, new = self._intake.accept(source, submission)
                 if new:
-                    self._dispatcher.process_inbound(record.id)
+                    # Kept and recorded: the MDN says so even if the broker is down (the
+                    # sweeper queues it), rather than an error that makes the partner
+                    # send it again.
+                    queue_or_leave_to_sweeper(self._dispatcher, record.id)
             else:
                 error = result.error or As2Error("refused")
                 submission = Submission(Transport.AS2, tmid, partner_id, f"request {request_sha}")

@@ -1,5 +1,6 @@
-"""The fault suite's stack (one for the session: starting it takes ~15 s) and the table
-printed when the session ends."""
+"""The fault suite's stack (one for the package's tests: starting it takes 15–35 s; torn
+down when they are done, so it does not run on beside the rest of the test suite) and
+the table printed when the session ends."""
 
 from __future__ import annotations
 
@@ -12,17 +13,16 @@ from tests.faults import report
 from tests.faults.services import missing_services
 from tests.faults.stack import Stack, start_stack
 
-# Opt-in until it is green every time: after a Redis restart the Celery worker can stop
-# taking tasks for good (kombu "Error on stopping Hub"), which fails the faults after it;
-# the store loses nothing, but a flaky suite must not gate main. Run it with
-# ``CROSSDOCK_FAULTS=1 ./scripts/test tests/faults -rA`` (3–8 minutes).
-ENABLED = os.environ.get("CROSSDOCK_FAULTS") == "1"
+# Part of every test run (./scripts/test; about 4 minutes here). ``CROSSDOCK_FAULTS=0``
+# leaves it out, for a quick run while working on something else:
+# ``CROSSDOCK_FAULTS=0 ./scripts/test``; ``./scripts/test tests/faults -rA`` runs it alone.
+ENABLED = os.environ.get("CROSSDOCK_FAULTS", "1") != "0"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not ENABLED:
-        pytest.skip("the fault suite runs on request: CROSSDOCK_FAULTS=1 (see tests/faults)")
+        pytest.skip("the fault suite is left out: CROSSDOCK_FAULTS=0")
     missing = missing_services()
     if missing:
         pytest.skip(f"the fault suite needs its own servers: missing {', '.join(missing)}")

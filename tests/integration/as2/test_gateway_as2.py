@@ -6,6 +6,7 @@ over AS2 with its MDN verified (a negative one fails it)."""
 from __future__ import annotations
 
 import hashlib
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,10 @@ from as2.mdn import Disposition
 from gateway.api import create_app
 from gateway.bootstrap import Gateway, gateway
 from gateway.domain.tracking import Direction, MessageQuery, State, Transport
+from gateway.ports import Dispatcher
 from gateway.settings import Settings
+from gateway.tasks.app import make_celery
+from gateway.tasks.dispatch import CeleryDispatcher
 from gateway.transports.as2 import As2Outbound, Station
 from tests.conftest import ROOT
 from tests.fakes import FakeConnector
@@ -37,11 +41,17 @@ def _pem(pki: Pki) -> str:
 
 @pytest.fixture
 def gw(tmp_path: Path, pki: Pki) -> Iterator[Gateway]:
+    wired = _gateway(tmp_path, pki)
+    yield wired
+    wired.engine.dispose()
+
+
+def _gateway(tmp_path: Path, pki: Pki, dispatcher: Dispatcher | None = None) -> Gateway:
     key, certificate = write_pem(pki.ours, tmp_path, "ours")
     settings = Settings(
         data_dir=tmp_path / "data", as2_key=key, as2_certificate=certificate, as2_id="CROSSDOCK"
     )
-    wired = gateway(settings, connectors={"erp": FakeConnector("erp")})
+    wired = gateway(settings, connectors={"erp": FakeConnector("erp")}, dispatcher=dispatcher)
     profile = acme(
         transports={
             "as2": {"as2_id": "ACMEAS2", "url": PARTNER_URL, "partner_certificate": _pem(pki)},
@@ -51,8 +61,7 @@ def gw(tmp_path: Path, pki: Pki) -> Iterator[Gateway]:
     with wired.unit_of_work() as uow:
         uow.partners.save(profile, wired.clock.now())
         uow.commit()
-    yield wired
-    wired.engine.dispose()
+    return wired
 
 
 def _partner_answers(pki: Pki, disposition: Disposition | None = None) -> httpx.MockTransport:
@@ -134,6 +143,34 @@ def test_a_resent_message_id_gets_the_original_mdn_and_is_not_processed_again(
         again = _post(client, message)
     assert again.status_code == 200 and again.content == first.content
     assert len(_inbound(gw)) == 1
+
+
+def test_a_message_kept_while_the_broker_is_down_gets_its_mdn_and_waits_for_the_sweeper(
+    tmp_path: Path, pki: Pki
+) -> None:
+    """Raw first: once kept and recorded, the partner is told "processed" whether or not
+    the broker took the task, rather than an error that makes it send again."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = int(probe.getsockname()[1])
+    app = make_celery(Settings(data_dir=tmp_path, broker_url=f"redis://127.0.0.1:{closed}/0"))
+    down = _gateway(tmp_path, pki, CeleryDispatcher(app))
+    message = _message(pki)
+    with TestClient(create_app(down)) as client:
+        first, again = _post(client, message), _post(client, message)
+    down.engine.dispose()
+    for answer in (first, again):
+        assert answer.status_code == 200
+        receipt = read_mdn(
+            list(answer.headers.multi_items()), answer.content, partner=pki.our_policy("CROSSDOCK")
+        )
+        check_mdn(
+            receipt, message_id=message.message_id, expected_mic=message.mic, require_signed=True
+        )
+        assert not receipt.disposition.is_error
+    assert again.content == first.content  # the resend gets the MDN kept the first time
+    [stored] = _inbound(down)  # one message, left for the sweeper to queue
+    assert stored.state is State.RECEIVED
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,9 @@ def test_the_publishers_trace_and_fields_become_the_tasks() -> None:
     app = _app()
     seen: dict[str, Any] = {}
 
-    @app.task(name="crossdock.deliver", bind=True)
+    # shared=False: Celery would otherwise register it on every app finalized later in
+    # the session, where it shadows gateway.tasks' own crossdock.deliver.
+    @app.task(name="crossdock.deliver", bind=True, shared=False)
     def deliver(self: Task[Any, None], transaction_id: str) -> None:
         seen.update(context.current())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -11,7 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.domain.payloads import PayloadMissing, PayloadTooLarge
+from gateway.domain.payloads import (
+    PayloadMissing,
+    PayloadStoreFull,
+    PayloadStoreUnavailable,
+    PayloadTooLarge,
+)
 from gateway.persistence.payload_files import FilesystemPayloadStore
 
 
@@ -77,3 +83,40 @@ def test_streamed_and_whole_puts_agree(data: bytes) -> None:
         streamed = store.put_stream(io.BytesIO(data))
         assert streamed == store.put(data)
         assert store.get(streamed.sha256) == data
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (errno.ENOSPC, PayloadStoreFull),
+        (errno.EDQUOT, PayloadStoreFull),
+        (errno.EIO, PayloadStoreUnavailable),
+        (errno.EROFS, PayloadStoreUnavailable),
+        (errno.EACCES, PayloadStoreUnavailable),
+    ],
+)
+@pytest.mark.parametrize("how", ["put", "put_stream"])
+def test_a_failing_disk_raises_our_error_and_keeps_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int, expected: type, how: str
+) -> None:
+    store = FilesystemPayloadStore(tmp_path)
+
+    def fail(descriptor: int) -> None:
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(os, "fsync", fail)  # the point where a full disk shows, at the latest
+    with pytest.raises(expected) as raised:
+        store.put(b"ISA*00*") if how == "put" else store.put_stream(io.BytesIO(b"ISA*00*"))
+    assert isinstance(raised.value.__cause__, OSError)
+    assert raised.value.retryable  # the sender may send the same bytes again later
+    monkeypatch.undo()
+    assert list((tmp_path / "incoming").iterdir()) == []
+    assert not store.exists(hashlib.sha256(b"ISA*00*").hexdigest())
+
+
+def test_a_payload_refused_for_its_size_is_still_too_large_not_unavailable(
+    tmp_path: Path,
+) -> None:
+    store = FilesystemPayloadStore(tmp_path)
+    with pytest.raises(PayloadTooLarge):
+        store.put_stream(io.BytesIO(b"x" * 10), max_bytes=5)
