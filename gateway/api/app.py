@@ -11,15 +11,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.api.errors import (
     documented,
     gateway_error_response,
     request_validation_response,
+    unreadable_body_response,
 )
 from gateway.api.routes import as2, flow, health, keys, messages, metrics, partners
 from gateway.api.routes.workflow import router as workflow_router
@@ -72,11 +74,22 @@ def create_app(gw: Gateway | None = None) -> FastAPI:
         app.state.gateway = gw
     app.add_exception_handler(GatewayError, gateway_error_response)
     app.add_exception_handler(RequestValidationError, request_validation_response)
+    app.add_exception_handler(StarletteHTTPException, unreadable_body_response)
     app.include_router(health.router)
     app.include_router(metrics.router)
     as2_path = (gw.settings if gw is not None else get_settings()).as2_path
     app.add_api_route(
-        as2_path, as2.receive_as2, methods=["POST"], tags=["as2"], include_in_schema=True
+        as2_path,
+        as2.receive_as2,
+        methods=["POST"],
+        tags=["as2"],
+        include_in_schema=True,
+        # An MDN (multipart/signed or plain), or nothing when the MDN goes asynchronously.
+        response_class=Response,
+        responses={
+            200: {"description": "Received: the synchronous MDN, or empty (async MDN)"},
+            **documented(403, 413, 503),
+        },
     )
     # Any route may meet a database that is down (503, Retry-After: gateway.api.errors).
     for router in (partners.router, messages.router, keys.router, flow.router):

@@ -31,10 +31,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.domain.errors import GatewayError, PermanentError, RetryableError, Unavailable
 from gateway.profiles.errors import ProfileError, clean_message, field_path
@@ -196,6 +198,18 @@ def request_validation_response(request: Request, error: Exception) -> JSONRespo
         for detail in error.errors()
     ]
     return gateway_error_response(request, InvalidRequest(summary(problems), problems))
+
+
+async def unreadable_body_response(request: Request, error: Exception) -> Response:
+    """FastAPI answers a JSON body it cannot decode (not UTF-8, nested past the
+    interpreter's depth) with its own ``400 {"detail": …}``, before any route runs: under
+    the API that becomes our 422 ``request.invalid``; anything else keeps Starlette's
+    answer (a 404 for an unknown path, the console's redirects)."""
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 400 and request.url.path.startswith("/api/"):
+        problem = FieldProblem("body", "not JSON this API can read (UTF-8, nested less deeply)")
+        return gateway_error_response(request, InvalidRequest(summary([problem]), [problem]))
+    return await http_exception_handler(request, error)
 
 
 def summary(problems: Sequence[FieldProblem]) -> str:

@@ -49,6 +49,19 @@ def test_a_body_that_is_not_an_object_is_422(api: Api) -> None:
     assert response.json()["error"]["code"] == "request.invalid"
 
 
+def test_a_body_fastapi_cannot_decode_is_our_422_not_its_400(api: Api) -> None:
+    headers = {"Content-Type": "application/json"}
+    for body in (b'{"id": "\xff"}', b"[" * 100_000):
+        response = api.call("admin", "POST", PARTNERS, content=body, headers=headers)
+        assert response.status_code == 422
+        error = response.json()["error"]
+        assert (
+            error["code"] == "request.invalid" and "not JSON this API can read" in error["message"]
+        )
+    unknown = api.call("admin", "GET", "/api/v1/no-such-route")
+    assert unknown.status_code == 404  # Starlette's own answers outside the body stay
+
+
 def test_a_taken_id_is_409(api: Api) -> None:
     response = api.call("admin", "POST", PARTNERS, json=ACME)
     assert response.status_code == 409
