@@ -77,7 +77,7 @@ def interchange_from_unb(
     ``known_syntax`` holds the syntax identifiers (0001) we can decode.
     """
     syntax_id, version_text = _at(elements, 1, 1), _at(elements, 1, 2)
-    version = int(version_text) if version_text.isdigit() else 0
+    version = _number(version_text) or 0
     interchange = EdifactInterchange(
         control_number=_at(elements, 5),
         syntax_identifier=syntax_id,
@@ -164,7 +164,7 @@ def unz_findings(interchange: EdifactInterchange, elements: list[Element]) -> li
     count_text, reference = _at(elements, 1), _at(elements, 2)
     explicit = [group for group in interchange.groups if group.explicit]
     expected = len(explicit) if explicit else sum(len(g.sets) for g in interchange.groups)
-    interchange.count_included = int(count_text) if count_text.isdigit() else None
+    interchange.count_included = _number(count_text)
     if interchange.count_included != expected:
         counted = "groups" if explicit else "messages"
         found.append(EnvelopeFinding(
@@ -205,7 +205,7 @@ def une_codes(group: EdifactGroup, elements: list[Element]) -> list[str]:
     """UNE 0060 counts the group's messages; 0048 repeats the UNG's reference."""
     codes: list[str] = []
     count_text, reference = _at(elements, 1), _at(elements, 2)
-    group.sets_included = int(count_text) if count_text.isdigit() else None
+    group.sets_included = _number(count_text)
     if group.sets_included != len(group.sets):
         codes.append("29")
     if reference != group.control_number:
@@ -239,10 +239,16 @@ def unt_codes(
     the UNH's reference."""
     found: list[tuple[str, str, int | None, int | None]] = []
     count_text, trailer_reference = _at(elements, 1), _at(elements, 2)
-    if not (count_text.isdigit() and int(count_text) == segment_count):
+    if _number(count_text) != segment_count:
         found.append(("29", f"UNT counts {count_text!r}, the message has {segment_count} "
                       "segments", 1, None))  # fmt: skip
     if trailer_reference != reference:
         found.append(("28", f"UNT reference {trailer_reference!r} is not the UNH's "
                       f"{reference!r}", 2, None))  # fmt: skip
     return found
+
+
+def _number(text: str) -> int | None:
+    """A count or version written in digits 0-9 (ISO 9735 type n), else None. Not
+    ``str.isdigit`` alone: it accepts "¹" (UNOC 0xB9), which ``int`` refuses."""
+    return int(text) if text.isascii() and text.isdigit() else None

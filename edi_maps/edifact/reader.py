@@ -322,4 +322,5 @@ def _syntax_version(buf: str, at: int) -> int:
     """S001 0002 of a level A UNB ("UNB+UNOA:4+…" → 4); 3 when absent or unreadable."""
     s001 = buf[at + 4 : at + 4 + 64].split("+", 1)[0].split("'", 1)[0]
     version = s001.split(":")[1:2]
-    return int(version[0]) if version and version[0].isdigit() and len(version[0]) < 3 else 3
+    digits = version[0] if version else ""
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 3 else 3

@@ -102,7 +102,8 @@ def test_syntax_version_4_without_una_has_the_repetition_separator() -> None:
 
 @pytest.mark.parametrize(("s001", "repetition"), [("UNOA:1", None), ("UNOA:2", None),
                                                   ("UNOA:3", None), ("UNOA:4", "*"),
-                                                  ("UNOA", None), ("UNOA:X", None)])  # fmt: skip
+                                                  ("UNOA", None), ("UNOA:X", None),
+                                                  ("UNOA:\xb9", None)])  # fmt: skip
 def test_syntax_versions_1_to_4(s001: str, repetition: str | None) -> None:
     una = items(f"UNB+{s001}+S+R+261128:1200+1'UNZ+0+1'")[0]
     assert isinstance(una, Una)

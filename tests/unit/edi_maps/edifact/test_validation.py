@@ -150,6 +150,31 @@ def test_message_envelope_faults_reject_the_message(segments: list[str], codes: 
     assert result.status is Status.REJECTED and result.codes == codes
 
 
+# "¹" (0xB9 in ISO 8859-1, UNOC) is a digit to str.isdigit() but not to int(): the fuzzer's
+# first crash (tests/fixtures/fuzz-crashers/edifact/crash-e86165a2…) was a UNT count of it.
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [(b"UNT+5+1'", b"UNT+5\xb9+1'"), (b"UNT+5+1'", b"UNT+\xb9+1'")],
+    ids=["unt-count", "unt-count-alone"],
+)
+def test_a_count_in_superscript_digits_is_a_finding_not_a_crash(old: bytes, new: bytes) -> None:
+    data = interchange([message(MINIMAL_ORDERS)])
+    assert old in data
+    result = first_message(data.replace(old, new))
+    assert result.status is Status.REJECTED and result.codes == ["29"]
+
+
+def test_envelope_counts_and_versions_in_superscript_digits_are_findings() -> None:
+    unz = interchange([message(MINIMAL_ORDERS)]).replace(b"UNZ+1+1001'", b"UNZ+\xb9+1001'")
+    assert [e.code for e in only(unz).errors] == ["29"]
+    version = interchange([message(MINIMAL_ORDERS)], syntax="UNOC:\xb9")
+    assert [e.code for e in only(version).errors] == ["2"]
+    une = interchange(groups=[(UNG, [message(MINIMAL_ORDERS)])]).replace(
+        b"UNE+1+77", b"UNE+\xb9+77"
+    )
+    assert only(une).groups[0].codes == ["29"]
+
+
 def test_a_message_reference_used_twice_is_a_duplicate() -> None:
     data = interchange([message(MINIMAL_ORDERS), message(MINIMAL_ORDERS)])
     first, second = only(data).groups[0].sets
