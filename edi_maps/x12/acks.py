@@ -120,7 +120,9 @@ class AckBuilder:
         control, date, time = inbound.control_number, inbound.date, inbound.time
         ta1 = writer.segment(
             "TA1",
-            control.rjust(9, "0") if len(control) <= 9 and control.isdigit() else "000000000",
+            control.rjust(9, "0")
+            if len(control) <= 9 and control.isascii() and control.isdigit()
+            else "000000000",
             date if len(date) == 6 and valid_date(date) else now.strftime("%y%m%d"),
             time if len(time) == 4 and valid_time(time) else now.strftime("%H%M"),
             letter,

@@ -235,7 +235,7 @@ def iea_errors(
     found = []
     if interchange.groups_included != len(interchange.groups):
         found.append(_error("021", f"IEA01 {count!r}, {len(interchange.groups)} received", offset))
-    if len(number) != 9 or not number.isdigit():
+    if len(number) != 9 or not (number.isascii() and number.isdigit()):
         found.append(_error("018", f"IEA02 {number!r} is not 9 digits", offset))
     if not same_number(number, interchange.control_number):
         found.append(

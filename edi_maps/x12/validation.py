@@ -291,7 +291,7 @@ class _Walker:
             if (se[2] if len(se) > 2 else "") != result.control_number:
                 codes.append("3")
         set_id, number = result.transaction_set, result.control_number
-        if not (len(set_id) == 3 and set_id.isdigit()):
+        if not (len(set_id) == 3 and set_id.isascii() and set_id.isdigit()):
             codes.append("6")
         if not 4 <= len(number) <= 9 or not number.strip():
             codes.append("7")

@@ -30,7 +30,7 @@ async def read_upload(request: Request, gw: GatewayDep) -> AsyncIterator[BinaryI
     """
     limit = gw.settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"payload of {declared} bytes is larger than {limit} bytes")
     with tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY) as spool:
         size = 0

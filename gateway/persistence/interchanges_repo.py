@@ -69,5 +69,11 @@ class InboundInterchangeRepository:
         query = select(seen.c.control_number).where(seen.c.partner_id == partner_id)
         if since is not None:
             query = query.where(seen.c.received_at >= since)
-        numbers = sorted({int(value) for (value,) in self._db.execute(query) if value.isdigit()})
+        numbers = sorted(
+            {
+                int(value)
+                for (value,) in self._db.execute(query)
+                if value.isascii() and value.isdigit()
+            }
+        )
         return [(low + 1, high - 1) for low, high in itertools.pairwise(numbers) if high - low > 1]

@@ -362,7 +362,11 @@ class MessageRepository:
             messages.c.partner_id == partner_id,
             messages.c.direction == Direction.OUTBOUND.value,
         )
-        return {int(value) for (value,) in self._db.execute(statement) if value and value.isdigit()}
+        return {
+            int(value)
+            for (value,) in self._db.execute(statement)
+            if value and value.isascii() and value.isdigit()
+        }
 
     def count_by_state(self, partner_id: str | None = None) -> dict[str, int]:
         statement = select(messages.c.state, func.count()).group_by(messages.c.state)

@@ -157,7 +157,12 @@ def to_moment(text: str | None, format_code: str) -> date | datetime | None:
     if text is None:
         return None
     size = _DATE_FORMATS.get(format_code)
-    if size is None or len(text) != size or not text.replace("-", "").isdigit():
+    if (
+        size is None
+        or len(text) != size
+        or not text.replace("-", "").isascii()
+        or not text.replace("-", "").isdigit()
+    ):
         raise MappingError(f"{text!r} is not a date in format {format_code}")
     try:
         if format_code == "101":

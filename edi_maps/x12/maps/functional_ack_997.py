@@ -170,7 +170,7 @@ def _element_error(segment: Row, row: Row, component: str) -> AckError:
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 FUNCTIONAL_ACK_997 = FunctionalAckMap("997", _Tags("AK3", "AK4", "AK5"))

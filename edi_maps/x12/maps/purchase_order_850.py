@@ -265,7 +265,7 @@ def _totals(summary: Sequence[Row], header: Sequence[Row]) -> OrderTotals | None
         return None
     count = element(ctt, 1) if ctt else None
     return _new_totals(
-        line_count=int(count) if count and count.isdigit() else None,
+        line_count=int(count) if count and count.isascii() and count.isdigit() else None,
         quantity_total=decimal(element(ctt, 2)) if ctt else None,
         amount_total=amount,
     )

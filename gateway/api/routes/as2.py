@@ -23,7 +23,7 @@ async def receive_as2(request: Request, gw: GatewayDep, later: BackgroundTasks) 
 
     limit = gw.settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"payload of {declared} bytes is larger than {limit} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():
