@@ -123,6 +123,28 @@ def judged(
     return Finding(kind, text, line, True, domain, expected, actual)
 
 
+def uom_mismatch(
+    authority: Authority,
+    document_kind: str,
+    explanation: str,
+    *,
+    line: str,
+    expected: str | None,
+    actual: str | None,
+) -> Finding:
+    """A line in another unit than the PO's: its quantities cannot be compared."""
+    return judged(
+        authority,
+        document_kind,
+        "uom",
+        Discrepancy.UOM_MISMATCH,
+        explanation,
+        line=line,
+        expected=expected,
+        actual=actual,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class MatchOutcome:
     """A rule's verdict on one subject (the PO, ASN or invoice number it matched)."""

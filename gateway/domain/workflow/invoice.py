@@ -21,6 +21,7 @@ from gateway.domain.workflow.findings import (
     MatchOutcome,
     Rule,
     judged,
+    uom_mismatch,
     waiting_key_for_receipts,
 )
 from gateway.domain.workflow.items import (
@@ -90,15 +91,8 @@ def check_invoice(
                 f"{line.uom}, but PO {order.po_number} ordered it in {po_line.uom}."
             )
             findings.append(
-                judged(
-                    authority,
-                    _KIND,
-                    "uom",
-                    Discrepancy.UOM_MISMATCH,
-                    text,
-                    line=label,
-                    expected=po_line.uom,
-                    actual=line.uom,
+                uom_mismatch(
+                    authority, _KIND, text, line=label, expected=po_line.uom, actual=line.uom
                 )
             )
             continue

@@ -6,7 +6,14 @@ from __future__ import annotations
 from gateway.canonical import AckLine, AckType, LineStatus, OrderLine, PoAcknowledgement
 from gateway.canonical import PurchaseOrder as Order
 from gateway.domain.workflow.authority import Authority
-from gateway.domain.workflow.findings import Discrepancy, Finding, MatchOutcome, Rule, judged
+from gateway.domain.workflow.findings import (
+    Discrepancy,
+    Finding,
+    MatchOutcome,
+    Rule,
+    judged,
+    uom_mismatch,
+)
 from gateway.domain.workflow.items import (
     day,
     describe,
@@ -142,16 +149,7 @@ def _line(
             f"{po_line.uom}: the quantities cannot be compared."
         )
         found.append(
-            judged(
-                authority,
-                _KIND,
-                "uom",
-                Discrepancy.UOM_MISMATCH,
-                text,
-                line=label,
-                expected=po_line.uom,
-                actual=line.uom,
-            )
+            uom_mismatch(authority, _KIND, text, line=label, expected=po_line.uom, actual=line.uom)
         )
     elif (
         line.quantity is not None

@@ -20,7 +20,14 @@ from gateway.canonical import (
 from gateway.canonical import PurchaseOrder as Order
 from gateway.domain.workflow.authority import Authority
 from gateway.domain.workflow.cross_reference import CrossReference, shipped_items
-from gateway.domain.workflow.findings import Discrepancy, Finding, MatchOutcome, Rule, judged
+from gateway.domain.workflow.findings import (
+    Discrepancy,
+    Finding,
+    MatchOutcome,
+    Rule,
+    judged,
+    uom_mismatch,
+)
 from gateway.domain.workflow.items import describe, find_line, line_label, quantity, same_uom
 from gateway.domain.workflow.tolerances import Tolerances
 
@@ -104,15 +111,8 @@ def _per_line(
                 f"but PO {order.po_number} ordered it in {po_line.uom}."
             )
             found.append(
-                judged(
-                    authority,
-                    _KIND,
-                    "uom",
-                    Discrepancy.UOM_MISMATCH,
-                    text,
-                    line=label,
-                    expected=po_line.uom,
-                    actual=item.uom,
+                uom_mismatch(
+                    authority, _KIND, text, line=label, expected=po_line.uom, actual=item.uom
                 )
             )
             continue
