@@ -22,9 +22,10 @@ def insert_new(
     connection: Connection, table: Table, values: Mapping[str, Any], keys: Sequence[str]
 ) -> bool:
     """INSERT unless a row with the same ``keys`` (a unique index) exists; True when it
-    was inserted."""
+    was inserted. Told by the row RETURNING gives back: psycopg's rowcount for this
+    statement is -1 whether it inserted or not (measured), so it cannot tell."""
     statement = _ignoring(connection.dialect.name, table, tuple(keys))
-    return bool(connection.execute(statement, dict(values)).rowcount)
+    return connection.execute(statement, dict(values)).first() is not None
 
 
 def upsert(
@@ -38,9 +39,12 @@ def upsert(
 
 @cache
 def _ignoring(dialect: str, table: Table, keys: tuple[str, ...]) -> Insert:
+    inserted = table.c[keys[0]]
     if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
-    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+        ours = postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+        return ours.returning(inserted)
+    theirs = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    return theirs.returning(inserted)
 
 
 @cache
