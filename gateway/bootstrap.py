@@ -105,6 +105,8 @@ def gateway(
         numbers,
         clock,
         max_bytes=settings.max_upload_bytes,
+        batch=settings.inbound_batch,
+        batch_bytes=settings.inbound_batch_bytes,
     )
     if connectors is None:
         connectors = build_connectors(settings)

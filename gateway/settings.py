@@ -68,6 +68,11 @@ class Settings(BaseModel):
     # has not moved for stall_seconds: a lost broker message, a killed worker's task.
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
     stall_seconds: float = Field(default=300.0, gt=0)
+    # A worker takes its message and other waiting ones together, up to inbound_batch
+    # messages and inbound_batch_bytes in all (bench/pipeline.py), claimed for half of
+    # stall_seconds: a dead worker's claim runs out before the sweeper queues again.
+    inbound_batch: int = Field(default=16, ge=1)
+    inbound_batch_bytes: int = Field(default=8 * 1024, ge=0)
     # The copy of the ERP's item master (the 856 rule's cross-references) is refreshed
     # this often by beat; `crossdock items sync` refreshes it at once.
     item_sync_seconds: float = Field(default=3600.0, gt=0)
@@ -167,6 +172,8 @@ _ENVIRONMENT = {
     "CROSSDOCK_VISIBILITY_TIMEOUT_SECONDS": "visibility_timeout_seconds",
     "CROSSDOCK_SWEEP_INTERVAL_SECONDS": "sweep_interval_seconds",
     "CROSSDOCK_STALL_SECONDS": "stall_seconds",
+    "CROSSDOCK_INBOUND_BATCH": "inbound_batch",
+    "CROSSDOCK_INBOUND_BATCH_BYTES": "inbound_batch_bytes",
     "CROSSDOCK_ITEM_SYNC_SECONDS": "item_sync_seconds",
     "CROSSDOCK_MAX_UPLOAD_BYTES": "max_upload_bytes",
     "CROSSDOCK_AS2_ID": "as2_id",

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from gateway.domain.tracking import (
@@ -26,8 +36,24 @@ from gateway.persistence.tables import messages, state_transitions, transactions
 
 
 class MessageRepository:
+    """History lines are written together, in the order they were made, by ``flush``
+    (the unit of work flushes before it commits): a single-set message made seven
+    INSERTs into ``state_transitions`` otherwise, each a round trip (pipeline
+    benchmark)."""
+
     def __init__(self, connection: Connection) -> None:
         self._db = connection
+        self._pending: list[dict[str, object]] = []
+
+    def flush(self) -> None:
+        """Write the history lines kept back; before anything reads the history."""
+        if self._pending:
+            self._db.execute(insert(state_transitions), self._pending)
+            self._pending = []
+
+    def discard(self) -> None:
+        """Forget what ``flush`` would write (the transaction rolled back)."""
+        self._pending = []
 
     def add(self, record: MessageRecord, at: datetime, reason: str | None = None) -> None:
         """A new message, with the first line of its history.
@@ -62,9 +88,70 @@ class MessageRepository:
         row = self._db.execute(query).first()
         return None if row is None else rows.message_record(row._mapping)
 
-    def get(self, message_id: str) -> MessageRecord | None:
-        row = self._db.execute(select(messages).where(messages.c.id == message_id)).first()
+    def get(self, message_id: str, *, lock: bool = False) -> MessageRecord | None:
+        """``lock``: hold the row until the transaction ends (PostgreSQL; SQLite holds
+        the whole database once it writes), so two workers recording one message's
+        results take turns and the second sees what the first did."""
+        statement = select(messages).where(messages.c.id == message_id)
+        row = self._db.execute(statement.with_for_update() if lock else statement).first()
         return None if row is None else rows.message_record(row._mapping)
+
+    def claim_one(
+        self, message_id: str, now: datetime, lease_start: datetime
+    ) -> MessageRecord | None:
+        """Stamp an inbound message ``received`` or ``parsed`` (a crash's leftover)
+        ``claimed_at``, unless another worker claimed it since ``lease_start``. Waits for
+        a transaction that holds the row (one taking it into a batch, or giving it
+        back) and judges the row as that one left it; call it before holding other
+        rows. The row stays locked until the caller's transaction ends."""
+        statement = (
+            update(messages)
+            .where(
+                messages.c.id == message_id,
+                messages.c.direction == Direction.INBOUND.value,
+                messages.c.state.in_([State.RECEIVED.value, State.PARSED.value]),
+                _unclaimed(lease_start),
+            )
+            .values(claimed_at=now)
+            .returning(*messages.c)
+        )
+        row = self._db.execute(statement).first()
+        return None if row is None else rows.message_record(row._mapping)
+
+    def claim_waiting(
+        self, now: datetime, lease_start: datetime, *, limit: int, max_size: int
+    ) -> list[MessageRecord]:
+        """``claim_one`` for up to ``limit`` other inbound messages still ``received``,
+        oldest first, each at most ``max_size`` bytes (a worker's batch)."""
+        candidates = (
+            select(messages.c.id)
+            .where(
+                messages.c.state == State.RECEIVED.value,
+                messages.c.direction == Direction.INBOUND.value,
+                messages.c.size <= max_size,
+                _unclaimed(lease_start),
+            )
+            .order_by(messages.c.received_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return self._claim(candidates, now)
+
+    def _claim(self, candidates: Select[tuple[str]], now: datetime) -> list[MessageRecord]:
+        statement = (
+            update(messages)
+            .where(messages.c.id.in_(candidates))
+            .values(claimed_at=now)
+            .returning(*messages.c)
+        )
+        claimed = [rows.message_record(row._mapping) for row in self._db.execute(statement)]
+        return sorted(claimed, key=lambda m: (m.received_at, m.id))  # RETURNING has no order
+
+    def release(self, message_ids: Sequence[str]) -> None:
+        """Give back claims taken in this transaction (a worker that took too much)."""
+        if message_ids:
+            statement = update(messages).where(messages.c.id.in_(list(message_ids)))
+            self._db.execute(statement.values(claimed_at=None))
 
     def update(self, record: MessageRecord) -> None:
         """Save what was learned (envelope, partner, errors); the state moves only by ``move``."""
@@ -110,7 +197,7 @@ class MessageRepository:
             if current is not record.state:
                 raise IllegalTransition(f"transaction {record.id}: history ends in {current}")
         self._db.execute(insert(transactions), [rows.transaction_values(r) for r, _ in entries])
-        self._db.execute(insert(state_transitions), history)
+        self._pending += history
         note_steps(self._db, entries)
 
     def move_transactions(
@@ -132,13 +219,10 @@ class MessageRepository:
             .values(state=target.value),
             [{"record_id": record.id} for record in records],
         )
-        self._db.execute(
-            insert(state_transitions),
-            [
-                _step(r.message_id, r.id, r.state, target, at, reason)
-                for r, reason in zip(records, reasons, strict=True)
-            ],
-        )
+        self._pending += [
+            _step(r.message_id, r.id, r.state, target, at, reason)
+            for r, reason in zip(records, reasons, strict=True)
+        ]
         for record in records:
             record.state = target
         note_transactions(self._db, records, target)
@@ -307,6 +391,7 @@ class MessageRepository:
         return None if row is None else rows.transaction_record(row._mapping)
 
     def history(self, message_id: str) -> list[Transition]:
+        self.flush()
         query = (
             select(state_transitions)
             .where(state_transitions.c.message_id == message_id)
@@ -383,15 +468,15 @@ class MessageRepository:
         at: datetime,
         reason: str | None,
     ) -> None:
-        self._db.execute(
-            insert(state_transitions).values(
-                _step(message_id, transaction_id, source, target, at, reason)
-            )
-        )
+        self._pending.append(_step(message_id, transaction_id, source, target, at, reason))
 
 
 Step = tuple[State | None, State, str | None]
 """One line of a record's history: from, to, why."""
+
+
+def _unclaimed(lease_start: datetime) -> ColumnElement[bool]:
+    return or_(messages.c.claimed_at.is_(None), messages.c.claimed_at < lease_start)
 
 
 def _step(

@@ -3,7 +3,7 @@ the samples the KPIs are computed from (SPEC §6)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -23,8 +23,16 @@ from gateway.persistence.tables import (
 
 
 class MonitoringRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
+    def __init__(self, connection: Connection, before_read: Callable[[], None]) -> None:
+        self._connection = connection
+        self._before_read = before_read
+
+    @property
+    def _db(self) -> Connection:
+        """The connection, once the history lines this transaction kept back are written
+        (``MessageRepository.flush``): every query here may read the history."""
+        self._before_read()
+        return self._connection
 
     def order_documents(self, po_number: str, partner_id: str | None) -> list[TransactionRecord]:
         """Every document of a PO, both ways, whatever its state: the PO itself, and what

@@ -115,6 +115,8 @@ messages = Table(
     Column("document_type", String(8)),  # 997, 999, TA1, CONTRL, 850, ORDERS…
     Column("error_code", String(80)),
     Column("error_message", Text),
+    # A worker's lease on an inbound message it processes with others (migration 0007).
+    Column("claimed_at", Timestamp),
     Index(None, "transport", "transport_message_id"),
     # One inbound message per transport id and partner on the transports whose ids name
     # what was sent (an SFTP file with its checksum, an AS2 Message-ID): a file offered

@@ -65,16 +65,18 @@ class SqlUnitOfWork:
         self.exceptions = ExceptionRepository(self._connection)
         self.workflow = WorkflowRepository(self._connection)
         self.items = ItemMasterRepository(self._connection)
-        self.activity = MonitoringRepository(self._connection)
+        self.activity = MonitoringRepository(self._connection, self.messages.flush)
         return self
 
     def commit(self) -> None:
         assert self._connection is not None and self._transaction is not None
+        self.messages.flush()
         self._transaction.commit()
         self._transaction = self._connection.begin()
 
     def rollback(self) -> None:
         assert self._connection is not None and self._transaction is not None
+        self.messages.discard()
         self._transaction.rollback()
         self._transaction = self._connection.begin()
 

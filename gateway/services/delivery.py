@@ -17,7 +17,7 @@ from gateway.domain.delivery import Attempt, DeliveryReceipt
 from gateway.domain.errors import GatewayError
 from gateway.domain.tracking import Direction, State, TransactionRecord
 from gateway.ports import Clock, Connector, UnitOfWork
-from gateway.profiles.model import DEFAULT_ROUTING
+from gateway.profiles.model import DEFAULT_ROUTING, DocumentKind, System
 
 
 @dataclass(slots=True)
@@ -39,7 +39,7 @@ class MessageDeliveryOutcome:
     wait for an earlier document of their PO, which failed (with the error, for the
     per-document retry path) and which later documents may go now."""
 
-    message_id: str
+    message_ids: list[str]
     delivered: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     failed: dict[str, GatewayError] = field(default_factory=dict)
@@ -123,14 +123,21 @@ class Delivery:
         in ``failed``: the caller hands it to the per-document path, which retries and
         dead-letters. Same guarantees as ``deliver``: systems that confirmed are never
         asked again, no system call happens inside a database transaction."""
-        outcome = MessageDeliveryOutcome(message_id)
+        return self.deliver_messages([message_id])
+
+    def deliver_messages(self, message_ids: list[str]) -> MessageDeliveryOutcome:
+        """``deliver_message`` for several messages at once (what a worker processed
+        together): still one call per system and one set of statements for them all."""
+        outcome = MessageDeliveryOutcome(list(message_ids))
         with self._uow() as uow:
-            records = uow.messages.mapped_of(message_id)
+            records = [r for message_id in message_ids for r in uow.messages.mapped_of(message_id)]
             if not records:
                 return outcome
             ready = self._in_order(uow, records, outcome)
-            partner = uow.partners.get(records[0].partner_id or "")
-            routing = partner.profile.routing if partner else DEFAULT_ROUTING
+            routing: dict[str, dict[DocumentKind, list[System]]] = {}
+            for partner_id in {r.partner_id or "" for r in ready}:
+                partner = uow.partners.get(partner_id)
+                routing[partner_id] = partner.profile.routing if partner else DEFAULT_ROUTING
             done = uow.deliveries.delivered_many([r.id for r in ready])
         for system, connector in self._connectors.items():
             todo = [
@@ -138,7 +145,7 @@ class Delivery:
                 for r in ready
                 if r.id not in outcome.failed
                 and r.kind
-                and system in routing.get(r.kind, [])  # type: ignore[call-overload]
+                and _routes(routing[r.partner_id or ""], r.kind, system)
                 and system not in done.get(r.id, {})
             ]
             if not todo:
@@ -162,7 +169,7 @@ class Delivery:
         if not finished:
             return outcome
         with self._uow() as uow:
-            current = {r.id: r for r in uow.messages.mapped_of(message_id)}
+            current = {r.id: r for m in message_ids for r in uow.messages.mapped_of(m)}
             moved = [current[r.id] for r in finished if r.id in current]
             for record in moved:
                 ids = done.get(record.id, {})
@@ -171,15 +178,21 @@ class Delivery:
             now = self._clock.now()
             uow.messages.set_erp_document_ids(moved)
             uow.messages.move_transactions(moved, State.DELIVERED, now, reasons)
-            self._message_delivered(uow, message_id)
-            orders = sorted({r.po_number for r in moved if r.po_number})
-            if orders:
-                later = uow.messages.undelivered_of_orders(
-                    moved[0].partner_id or "", moved[0].direction, orders
-                )
-                outcome.unblocked = [
-                    r.id for r in later if r.state is State.MAPPED and r.message_id != message_id
-                ] + [i for i in outcome.waiting]
+            for message_id in message_ids:
+                self._message_delivered(uow, message_id)
+            for partner_id in sorted({r.partner_id or "" for r in moved}):
+                orders = _orders(moved, partner_id)
+                if not orders:
+                    continue
+                later = uow.messages.undelivered_of_orders(partner_id, moved[0].direction, orders)
+                outcome.unblocked += [
+                    r.id
+                    for r in later
+                    if r.state is State.MAPPED
+                    and r.message_id not in message_ids
+                    and r.id not in outcome.unblocked
+                ]
+            outcome.unblocked += [i for i in outcome.waiting if i not in outcome.unblocked]
             uow.commit()
         outcome.delivered = [r.id for r in moved]
         return outcome
@@ -189,17 +202,21 @@ class Delivery:
     ) -> list[TransactionRecord]:
         """The records no earlier undelivered document of the same PO waits before (the
         others go to ``outcome.waiting``): ``pending_before`` for all, in one query."""
-        orders = sorted({r.po_number for r in records if r.po_number})
-        if not orders:
+        undelivered = []
+        for partner_id in sorted({r.partner_id or "" for r in records}):
+            orders = _orders(records, partner_id)
+            if orders:
+                undelivered += uow.messages.undelivered_of_orders(
+                    partner_id, records[0].direction, orders
+                )
+        if not undelivered:
             return records
-        undelivered = uow.messages.undelivered_of_orders(
-            records[0].partner_id or "", records[0].direction, orders
-        )
         ready = []
         for record in records:
             earlier = record.po_number is not None and any(
                 other.id != record.id
                 and other.po_number == record.po_number
+                and other.partner_id == record.partner_id
                 and _before(other, record)
                 for other in undelivered
             )
@@ -271,6 +288,14 @@ def _before(one: TransactionRecord, other: TransactionRecord) -> bool:
     if one.created_at != other.created_at:
         return one.created_at < other.created_at
     return one.message_id == other.message_id and one.position < other.position
+
+
+def _routes(routing: Mapping[DocumentKind, list[System]], kind: str, system: str) -> bool:
+    return system in routing.get(kind, [])  # type: ignore[call-overload]
+
+
+def _orders(records: list[TransactionRecord], partner_id: str) -> list[str]:
+    return sorted({r.po_number for r in records if r.po_number and r.partner_id == partner_id})
 
 
 def _delivered_to(ids: Mapping[str, str]) -> str:

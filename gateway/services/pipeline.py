@@ -8,6 +8,7 @@ what the command line and a bare machine without a worker use.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from gateway.domain.errors import GatewayError, PermanentError
 from gateway.domain.tracking import State
@@ -47,25 +48,42 @@ class Pipeline:
         999 or CONTRL in it acknowledges; then hand on what comes next (the delivery
         too, unless ``deliver`` is False: a worker that delivers at once itself)."""
         outcome = self.intake.process(message_id)
+        self._after_intake([outcome], deliver=deliver)
+        return outcome
+
+    def process_claimed(
+        self, message_id: str, lease: timedelta, *, deliver: bool = True
+    ) -> list[Outcome]:
+        """``process_inbound`` for the message and the others its worker claimed with
+        it (``Intake.process_claimed``): one reconciliation, one matching run and the
+        hand-on for them all. Empty when another worker has the message."""
+        outcomes = self.intake.process_claimed(message_id, lease)
+        self._after_intake(outcomes, deliver=deliver)
+        return outcomes
+
+    def _after_intake(self, outcomes: list[Outcome], *, deliver: bool) -> None:
         acks = [
-            item
+            (outcome, item)
+            for outcome in outcomes
             for item in outcome.transactions
             if item.kind == "functional_ack" and item.state is State.MAPPED
         ]
         if acks:
-            settled: list[str] = []
+            settled: list[tuple[str | None, str]] = []
             with self.unit_of_work() as uow:
-                for item in acks:
-                    reconcile(uow, item, self.clock.now(), settled)
+                for outcome, item in acks:
+                    statuses: list[str] = []
+                    reconcile(uow, item, self.clock.now(), statuses)
+                    settled += [(outcome.message.partner_id, status) for status in statuses]
                 uow.commit()
-            for status in settled:
-                self.telemetry.ack_outcome(outcome.message.partner_id, status)
+            for partner_id, status in settled:
+                self.telemetry.ack_outcome(partner_id, status)
         # SPEC §5: match 855/856/810 against PO, ASNs and receipts; hold what conflicts.
-        synced = self.workflow.check_mapped(outcome.transactions)
-        self.hand_on(outcome, deliver=deliver)
+        synced = self.workflow.check_mapped([t for o in outcomes for t in o.transactions])
+        for outcome in outcomes:
+            self.hand_on(outcome, deliver=deliver)
         for transaction_id in synced.released:  # held documents a counterpart settled
             self.dispatcher.deliver(transaction_id)
-        return outcome
 
     def replay(self, message_id: str, reason: str) -> list[str]:
         """Start again what stopped: a refused or failed message from its raw bytes, or

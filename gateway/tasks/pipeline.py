@@ -30,22 +30,30 @@ log = logging.getLogger(__name__)
 
 @shared_task(name=PROCESS_INBOUND, bind=True, acks_late=True, max_retries=5)
 def process_inbound(self: Task[Any, str], message_id: str) -> str:
-    """Intake of a received message; retried only for transient store errors."""
-    pipeline = services().pipeline
+    """Intake of a received message, together with the others waiting that this worker
+    could claim (``Pipeline.process_claimed``); retried only for transient store
+    errors. Returns the message's state, or ``taken`` when another worker has it or
+    had it."""
+    gw = services()
+    pipeline = gw.pipeline
+    lease = timedelta(seconds=gw.settings.stall_seconds / 2)
     try:
-        outcome = pipeline.process_inbound(message_id, deliver=False)
+        outcomes = pipeline.process_claimed(message_id, lease, deliver=False)
     except RetryableError as error:
         countdown = retry_policy().countdown(self.request.retries)
         raise self.retry(exc=error, countdown=countdown) from error
-    if pipeline.to_deliver(outcome):
-        # Delivered here and now rather than by a task of its own: one broker round trip
-        # and task start less per message (measured on the single-set benchmark). What
-        # fails goes on to the delivery queue's per-document task with its retries.
+    ready = [o.message.id for o in outcomes if pipeline.to_deliver(o)]
+    if ready:
+        # Delivered here and now rather than by a task of their own: one broker round
+        # trip and task start less per message (measured on the single-set benchmark).
+        # What fails goes on to the delivery queue's per-document task with its retries.
         try:
-            _deliver_message(message_id)
+            _deliver_messages(ready)
         except RetryableError:
-            pipeline.dispatcher.deliver_message(message_id)  # the store hiccuped: later
-    return outcome.message.state.value
+            for ready_id in ready:  # the store hiccuped: later
+                pipeline.dispatcher.deliver_message(ready_id)
+    own = [o.message.state.value for o in outcomes if o.message.id == message_id]
+    return own[0] if own else "taken"
 
 
 @shared_task(name=DELIVER, bind=True, acks_late=True, max_retries=None)
@@ -85,13 +93,13 @@ def deliver_message(message_id: str) -> dict[str, int]:
     per-document task: at once after a backoff when retryable, dead-lettered when the
     system refused it; what an earlier document of its PO held back goes when that one
     is delivered."""
-    return _deliver_message(message_id)
+    return _deliver_messages([message_id])
 
 
-def _deliver_message(message_id: str) -> dict[str, int]:
+def _deliver_messages(message_ids: list[str]) -> dict[str, int]:
     gw = services()
     policy = retry_policy()
-    outcome = gw.delivery.deliver_message(message_id)
+    outcome = gw.delivery.deliver_messages(message_ids)
     dispatcher = gw.pipeline.dispatcher
     for transaction_id, error in outcome.failed.items():
         if isinstance(error, RetryableError) and isinstance(dispatcher, CeleryDispatcher):

@@ -219,9 +219,9 @@ class As2Inbound:
             else:
                 error = result.error or As2Error("refused")
                 submission = Submission(Transport.AS2, tmid, partner_id, f"request {request_sha}")
-                record, new = self._intake.accept(_raw_request(headers, body), submission)
-                if new:
-                    self._intake.refuse(record.id, error)
+                record, new = self._intake.accept(
+                    _raw_request(headers, body), submission, refused=error
+                )
             mdn = build_mdn(result, duplicate=not new) if info.mdn is not None else None
         finally:
             result.close()
