@@ -40,6 +40,11 @@ class ControlNumberAllocator(Protocol):
 
     def next(self, partner: str, level: Level) -> int: ...
 
+    def reserve(self, partner: str, levels: Sequence[Level]) -> list[int]:
+        """One number per entry of ``levels``, as ``next`` for each in turn would hand
+        them out, in one allocation (an acknowledgement's interchange, group and set)."""
+        ...
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

@@ -70,8 +70,8 @@ class ContrlBuilder:
         version = 4 if inbound.syntax_version >= 4 else 3
         syntax = _syntax(inbound)
         partner = f"{inbound.sender_qualifier}:{inbound.sender_id}"
-        number = self.numbers.next(partner, Level.INTERCHANGE)
-        reference = str(self.numbers.next(partner, Level.SET))
+        number, set_number = self.numbers.reserve(partner, [Level.INTERCHANGE, Level.SET])
+        reference = str(set_number)
         body = [writer.segment("UNH", reference, list(CONTRL_IDENTIFIER[version]))]
         body.append(_uci(writer, inbound))
         if inbound.status is not Status.REJECTED:

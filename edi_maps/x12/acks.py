@@ -93,9 +93,15 @@ class AckBuilder:
         return "999" if group.version[:6] >= "005010" else "997"
 
     def _open(
-        self, inbound: InterchangeResult, writer: X12Writer, partner: str, now: datetime
+        self,
+        inbound: InterchangeResult,
+        writer: X12Writer,
+        partner: str,
+        now: datetime,
+        number: int | None = None,
     ) -> tuple[str, int]:
-        number = self.numbers.next(partner, Level.INTERCHANGE)
+        if number is None:
+            number = self.numbers.next(partner, Level.INTERCHANGE)
         version = inbound.version if supported_control_version(inbound.version) else "00401"
         isa = writer.isa(
             sender=_party(inbound.receiver_qualifier, inbound.receiver_id, writer.delimiters),
@@ -140,10 +146,15 @@ class AckBuilder:
         partner: str,
         now: datetime,
     ) -> Acknowledgement:
-        isa, number = self._open(inbound, writer, partner, now)
+        # Every number the acknowledgement needs, in one allocation.
+        numbers = self.numbers.reserve(
+            partner, [Level.INTERCHANGE, *[Level.GROUP, Level.SET] * len(groups)]
+        )
+        isa, number = self._open(inbound, writer, partner, now, numbers[0])
         parts = [isa]
-        for group in groups:
-            parts.append(self._group(kind, group, writer, partner, now))
+        for index, group in enumerate(groups):
+            group_number, set_number = numbers[1 + 2 * index], numbers[2 + 2 * index]
+            parts.append(self._group(kind, group, writer, now, group_number, set_number))
         parts.append(writer.segment("IEA", str(len(groups)), f"{number:09d}"))
         return Acknowledgement(kind, "".join(parts), number)
 
@@ -152,11 +163,11 @@ class AckBuilder:
         kind: Literal["997", "999"],
         group: GroupResult,
         writer: X12Writer,
-        partner: str,
         now: datetime,
+        group_number: int,
+        set_sequence: int,
     ) -> str:
-        group_number = self.numbers.next(partner, Level.GROUP)
-        set_number = f"{self.numbers.next(partner, Level.SET):04d}"
+        set_number = f"{set_sequence:04d}"
         version = IMPLEMENTATION_ACK_VERSION if kind == "999" else group.version or "004010"
         five = version[:6] >= "005010"
         d = writer.delimiters

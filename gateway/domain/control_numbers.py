@@ -9,6 +9,7 @@ message store.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -43,3 +44,6 @@ class InMemoryControlNumbers:
             value = self._start if last is None else following(last, level)
             self._last[key] = value
             return value
+
+    def reserve(self, partner: str, levels: Sequence[Level]) -> list[int]:
+        return [self.next(partner, level) for level in levels]

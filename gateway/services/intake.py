@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import BinaryIO
@@ -81,6 +81,9 @@ class PartnerNumbers:
 
     def next(self, partner: str, level: Level) -> int:
         return self._numbers.next(self._partner_id, level)
+
+    def reserve(self, partner: str, levels: Sequence[Level]) -> list[int]:
+        return self._numbers.reserve(self._partner_id, levels)
 
 
 class Intake:

@@ -44,6 +44,7 @@ from gateway.observability import tracing
 from gateway.observability.metrics import transfer
 from gateway.ports import UnitOfWork
 from gateway.services.intake import Submission
+from gateway.services.pipeline import InlineDispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,9 @@ def submit_message(
             # A worker takes it from here when a broker is configured (the answer then
             # says "received"); without one the chain runs in this request.
             gw.pipeline.dispatcher.process_inbound(record.id)
-            with gw.unit_of_work() as uow:
-                record = uow.messages.get(record.id) or record
+            if isinstance(gw.pipeline.dispatcher, InlineDispatcher):  # it ran: what came of it
+                with gw.unit_of_work() as uow:
+                    record = uow.messages.get(record.id) or record
         except GatewayError as error:
             # The bytes are kept and the message recorded as received: tell the sender so
             # rather than a 5xx that would make it send them again.

@@ -28,10 +28,25 @@ def _allocate(url: str, schema: str | None, partner: str, count: int) -> list[in
         engine.dispose()
 
 
-def _run_processes(url: str, schema: str | None) -> list[list[int]]:
+def _reserve(url: str, schema: str | None, partner: str, count: int) -> list[int]:
+    """What acknowledgements take: an interchange, a group and a set number at once;
+    the interchange numbers (one a call, and the groups and sets interleaved) returned."""
+    engine = make_engine(url, schema=schema)
+    numbers = DatabaseControlNumbers(engine)
+    wanted = [Level.INTERCHANGE, Level.GROUP, Level.SET, Level.GROUP, Level.SET]
+    try:
+        taken = [numbers.reserve(partner, wanted) for _ in range(count)]
+    finally:
+        engine.dispose()
+    for _interchange, group, set_, group_2, set_2 in taken:
+        assert (group_2, set_2) == (group + 1, set_ + 1)  # consecutive within one call
+    return [numbers[0] for numbers in taken] + [n for numbers in taken for n in numbers[1::2]]
+
+
+def _run_processes(url: str, schema: str | None, job: object = _allocate) -> list[list[int]]:
     context = multiprocessing.get_context("spawn")  # separate interpreters, separate connections
     with context.Pool(WORKERS) as pool:
-        jobs = [pool.apply_async(_allocate, (url, schema, "acme", EACH)) for _ in range(WORKERS)]
+        jobs = [pool.apply_async(job, (url, schema, "acme", EACH)) for _ in range(WORKERS)]  # type: ignore[arg-type]
         return [job.get(timeout=120) for job in jobs]
 
 
@@ -45,6 +60,18 @@ def test_processes_allocating_at_once_on_postgres_get_every_number_once() -> Non
         assert everything == list(range(1, WORKERS * EACH + 1))  # no duplicate, no gap
         for batch in batches:
             assert batch == sorted(batch)  # each process sees its own numbers increase
+
+
+def test_processes_reserving_at_once_on_postgres_get_every_number_once() -> None:
+    for engine in postgres_schema_engine():
+        with engine.connect() as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+        DatabaseControlNumbers(engine).reserve("acme", list(Level))  # the counters exist
+        batches = _run_processes(POSTGRES_URL, schema, _reserve)
+        interchanges = sorted(n for batch in batches for n in batch[:EACH])
+        groups = sorted(n for batch in batches for n in batch[EACH:])
+        assert interchanges == list(range(2, WORKERS * EACH + 2))  # no duplicate, no gap
+        assert groups == list(range(2, 2 * WORKERS * EACH + 2))
 
 
 def test_processes_allocating_at_once_on_sqlite_get_every_number_once(tmp_path: Path) -> None:
@@ -61,6 +88,18 @@ def test_counters_are_per_partner_and_level(store_engine: Engine) -> None:
     assert numbers.next("acme", Level.GROUP) == 1
     assert numbers.next("nordfrost", Level.INTERCHANGE) == 1
     assert numbers.last("acme", Level.INTERCHANGE) == 3
+
+
+def test_a_reservation_hands_out_what_next_would(store_engine: Engine) -> None:
+    numbers = DatabaseControlNumbers(store_engine)
+    wanted = [Level.INTERCHANGE, Level.GROUP, Level.SET, Level.GROUP, Level.SET]
+    assert numbers.reserve("acme", wanted) == [1, 1, 1, 2, 2]  # counters created one by one
+    assert numbers.reserve("acme", wanted) == [2, 3, 3, 4, 4]  # then in one allocation
+    assert numbers.next("acme", Level.GROUP) == 5
+    assert numbers.reserve("nordfrost", [Level.SET]) == [1]
+    with store_engine.begin() as connection:
+        connection.execute(update(control_counters).values(last_value=MAXIMUM[Level.SET] - 1))
+    assert numbers.reserve("acme", [Level.SET, Level.SET, Level.SET]) == [MAXIMUM[Level.SET], 1, 2]
 
 
 @pytest.mark.parametrize("level", list(Level))
