@@ -88,12 +88,8 @@ class MessageRepository:
         row = self._db.execute(query).first()
         return None if row is None else rows.message_record(row._mapping)
 
-    def get(self, message_id: str, *, lock: bool = False) -> MessageRecord | None:
-        """``lock``: hold the row until the transaction ends (PostgreSQL; SQLite holds
-        the whole database once it writes), so two workers recording one message's
-        results take turns and the second sees what the first did."""
-        statement = select(messages).where(messages.c.id == message_id)
-        row = self._db.execute(statement.with_for_update() if lock else statement).first()
+    def get(self, message_id: str) -> MessageRecord | None:
+        row = self._db.execute(select(messages).where(messages.c.id == message_id)).first()
         return None if row is None else rows.message_record(row._mapping)
 
     def claim_one(
@@ -172,6 +168,36 @@ class MessageRepository:
         record.state = target
         note_message(self._db, record, target)
 
+    def move_through(
+        self, record: MessageRecord, steps: Sequence[tuple[State, str | None]], at: datetime
+    ) -> None:
+        """``move`` for each step in turn, the row written once (intake's validated →
+        acknowledged → mapped were three UPDATEs of one row)."""
+        if not steps:
+            return
+        for target, reason in steps:
+            if not can_move(record.state, target):
+                raise IllegalTransition(f"message {record.id}: {record.state} → {target}")
+            self._history(record.id, None, record.state, target, at, reason)
+            record.state = target
+            note_message(self._db, record, target)
+        self._db.execute(
+            update(messages).where(messages.c.id == record.id).values(state=record.state.value)
+        )
+
+    def get_many(self, message_ids: Sequence[str], *, lock: bool = False) -> list[MessageRecord]:
+        """The messages of ``message_ids`` that exist, by id. ``lock``: hold the rows
+        until the transaction ends (PostgreSQL; SQLite holds the whole database once it
+        writes), so two workers recording one message's results take turns and the
+        second sees what the first did; taken in id order, so two callers never wait
+        for each other in turn."""
+        statement = (
+            select(messages).where(messages.c.id.in_(list(message_ids))).order_by(messages.c.id)
+        )
+        if lock:
+            statement = statement.with_for_update()
+        return [rows.message_record(row._mapping) for row in self._db.execute(statement)]
+
     def add_transaction(
         self, record: TransactionRecord, at: datetime, reason: str | None = None
     ) -> None:
@@ -246,6 +272,17 @@ class MessageRepository:
         )
         return {key: id_ for key, id_ in self._db.execute(query)}
 
+    def mapped_of_messages(self, message_ids: Sequence[str]) -> list[TransactionRecord]:
+        """``mapped_of`` for several messages in one query, in the order of
+        ``message_ids``."""
+        order = {message_id: index for index, message_id in enumerate(message_ids)}
+        query = select(transactions).where(
+            transactions.c.message_id.in_(list(message_ids)),
+            transactions.c.state == State.MAPPED.value,
+        )
+        found = [rows.transaction_record(row._mapping) for row in self._db.execute(query)]
+        return sorted(found, key=lambda r: (order[r.message_id], r.position))
+
     def mapped_of(self, message_id: str) -> list[TransactionRecord]:
         """A message's transactions still to be delivered, in their order."""
         query = (
@@ -294,6 +331,18 @@ class MessageRepository:
         values = rows.transaction_values(record)
         del values["state"], values["id"]
         self._db.execute(update(transactions).where(transactions.c.id == record.id).values(values))
+
+    def unfinished_counts(self, message_ids: Sequence[str], states: list[State]) -> dict[str, int]:
+        """How many transactions of each message are in ``states`` (absent: none)."""
+        statement = (
+            select(transactions.c.message_id, func.count())
+            .where(
+                transactions.c.message_id.in_(list(message_ids)),
+                transactions.c.state.in_([state.value for state in states]),
+            )
+            .group_by(transactions.c.message_id)
+        )
+        return {message_id: int(count) for message_id, count in self._db.execute(statement)}
 
     def count_transactions(self, message_id: str, states: list[State]) -> int:
         statement = select(func.count()).where(

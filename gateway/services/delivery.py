@@ -130,7 +130,7 @@ class Delivery:
         together): still one call per system and one set of statements for them all."""
         outcome = MessageDeliveryOutcome(list(message_ids))
         with self._uow() as uow:
-            records = [r for message_id in message_ids for r in uow.messages.mapped_of(message_id)]
+            records = uow.messages.mapped_of_messages(message_ids)
             if not records:
                 return outcome
             ready = self._in_order(uow, records, outcome)
@@ -169,7 +169,7 @@ class Delivery:
         if not finished:
             return outcome
         with self._uow() as uow:
-            current = {r.id: r for m in message_ids for r in uow.messages.mapped_of(m)}
+            current = {r.id: r for r in uow.messages.mapped_of_messages(message_ids)}
             moved = [current[r.id] for r in finished if r.id in current]
             for record in moved:
                 ids = done.get(record.id, {})
@@ -178,8 +178,7 @@ class Delivery:
             now = self._clock.now()
             uow.messages.set_erp_document_ids(moved)
             uow.messages.move_transactions(moved, State.DELIVERED, now, reasons)
-            for message_id in message_ids:
-                self._message_delivered(uow, message_id)
+            self._messages_delivered(uow, message_ids)
             for partner_id in sorted({r.partner_id or "" for r in moved}):
                 orders = _orders(moved, partner_id)
                 if not orders:
@@ -267,19 +266,35 @@ class Delivery:
             uow.commit()
         return receipt
 
+    def _messages_delivered(self, uow: UnitOfWork, message_ids: list[str]) -> None:
+        """``_message_delivered`` for several messages: two queries for them all."""
+        if len(message_ids) == 1:
+            self._message_delivered(uow, message_ids[0])
+            return
+        unfinished = uow.messages.unfinished_counts(message_ids, _UNFINISHED)
+        done = [m for m in message_ids if not unfinished.get(m)]
+        for message in uow.messages.get_many(done) if done else []:
+            if message.state is State.MAPPED and message.direction is Direction.INBOUND:
+                uow.messages.move(
+                    message, State.DELIVERED, self._clock.now(), "every document delivered"
+                )
+
     def _message_delivered(self, uow: UnitOfWork, message_id: str) -> None:
         message = uow.messages.get(message_id)
         if message is None or message.state is not State.MAPPED:
             return
         # A count, not the sets themselves: a 50-set message would otherwise load every
         # document once per delivery (measured: the batch benchmark's main cost).
-        waiting = [State.MAPPED, State.HELD, State.DEAD_LETTERED, State.FAILED]
-        if not uow.messages.count_transactions(message_id, waiting) and (
+        if not uow.messages.count_transactions(message_id, _UNFINISHED) and (
             message.direction is Direction.INBOUND
         ):
             uow.messages.move(
                 message, State.DELIVERED, self._clock.now(), "every document delivered"
             )
+
+
+# A message is delivered when none of its transactions is still in one of these.
+_UNFINISHED = [State.MAPPED, State.HELD, State.DEAD_LETTERED, State.FAILED]
 
 
 def _before(one: TransactionRecord, other: TransactionRecord) -> bool:

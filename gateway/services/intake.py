@@ -257,14 +257,14 @@ class Intake:
             return [step for _, step in steps if isinstance(step, Outcome)]
         outcomes: list[Outcome] = []
         with self._uow() as uow:
+            locked = {m.id: m for m in uow.messages.get_many(list(translations), lock=True)}
             for message_id, step in steps:
                 if isinstance(step, Outcome):
                     outcomes.append(step)
                     continue
                 profile, _, earlier = step
                 translation = translations[message_id]
-                current = uow.messages.get(message_id, lock=True)
-                assert current is not None
+                current = locked[message_id]
                 if earlier is not None:
                     outcome = Outcome(current)
                     if profile.duplicates.acknowledge:
@@ -354,16 +354,18 @@ class Intake:
             message.error_message = "every interchange was rejected"
             uow.messages.update(message)
             uow.messages.move(message, State.REJECTED, now, "the interchange was rejected")
-        else:
-            uow.messages.move(message, State.VALIDATED, now, _summary(outcome.transactions))
         outcome.acknowledgements = self._acknowledge(uow, message, translation.acknowledgements)
         if not rejected:
+            steps: list[tuple[State, str | None]] = [
+                (State.VALIDATED, _summary(outcome.transactions))
+            ]
             if outcome.acknowledgements:
                 kinds = ", ".join(ack.document_type or "" for ack in outcome.acknowledgements)
-                uow.messages.move(message, State.ACKNOWLEDGED, now, f"answered with {kinds}")
+                steps.append((State.ACKNOWLEDGED, f"answered with {kinds}"))
             mapped = [item for item in outcome.transactions if item.state is State.MAPPED]
             if mapped:
-                uow.messages.move(message, State.MAPPED, now, f"{len(mapped)} document(s)")
+                steps.append((State.MAPPED, f"{len(mapped)} document(s)"))
+            uow.messages.move_through(message, steps, now)
             outcome.documents = translation.documents
         return outcome
 
