@@ -175,7 +175,12 @@ class MessageLog(Protocol):
         self, transport: str, partner_id: str | None, transport_message_id: str
     ) -> MessageRecord | None: ...
 
-    def update(self, record: MessageRecord) -> None: ...
+    def update(
+        self,
+        record: MessageRecord,
+        *,
+        moving_to: tuple[State, datetime, str | None] | None = None,
+    ) -> None: ...
 
     def move(
         self, record: MessageRecord, target: State, at: datetime, reason: str | None = None

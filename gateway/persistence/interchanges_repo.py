@@ -10,11 +10,16 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, select, update
 
 from gateway.domain.tracking import InterchangeSighting
 from gateway.persistence.tables import inbound_interchanges as seen
+from gateway.persistence.upsert import insert_new
+
+_KEY = (
+    "standard", "sender_qualifier", "sender_id", "receiver_qualifier", "receiver_id",
+    "control_number",
+)  # fmt: skip  # uq_inbound_interchanges_key
 
 
 class InboundInterchangeRepository:
@@ -35,12 +40,9 @@ class InboundInterchangeRepository:
             "message_id": sighting.message_id,
             "received_at": sighting.received_at,
         }
-        try:
-            with self._db.begin_nested():
-                self._db.execute(insert(seen).values(values))
+        # One statement, not SAVEPOINT + INSERT + RELEASE (a round trip each per message).
+        if insert_new(self._db, seen, values, _KEY):
             return None
-        except IntegrityError:
-            pass
         key = (
             seen.c.standard == sighting.standard,
             seen.c.sender_qualifier == sighting.sender.qualifier,

@@ -149,12 +149,25 @@ class MessageRepository:
             statement = update(messages).where(messages.c.id.in_(list(message_ids)))
             self._db.execute(statement.values(claimed_at=None))
 
-    def update(self, record: MessageRecord) -> None:
-        """Save what was learned (envelope, partner, errors); the state moves only by ``move``."""
+    def update(
+        self,
+        record: MessageRecord,
+        *,
+        moving_to: tuple[State, datetime, str | None] | None = None,
+    ) -> None:
+        """Save what was learned (envelope, partner, errors); the state moves only by
+        ``move``, or here by ``moving_to`` (target, when, why) in the same statement."""
         values = rows.message_values(record)
         del values["state"], values["id"]
+        if moving_to is not None:
+            target, at, reason = moving_to
+            if not can_move(record.state, target):
+                raise IllegalTransition(f"message {record.id}: {record.state} → {target}")
+            values["state"] = target.value
+            self._history(record.id, None, record.state, target, at, reason)
+            record.state = target
         self._db.execute(update(messages).where(messages.c.id == record.id).values(values))
-        note_message(self._db, record, None)
+        note_message(self._db, record, moving_to[0] if moving_to else None)
 
     def move(
         self, record: MessageRecord, target: State, at: datetime, reason: str | None = None

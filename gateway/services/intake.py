@@ -205,7 +205,8 @@ class Intake:
             claimed = self._claim(uow, message_id, now, now - lease)
             if not claimed:
                 return []
-            steps = [(message.id, self._identify(uow, message)) for message in claimed]
+            known: dict[tuple[str, EnvelopeParty, EnvelopeParty], StoredPartner | None] = {}
+            steps = [(message.id, self._identify(uow, message, known)) for message in claimed]
             uow.commit()
         return self._finish(steps)
 
@@ -296,10 +297,14 @@ class Intake:
         return self.process(message_id)
 
     def _identify(
-        self, uow: UnitOfWork, message: MessageRecord
+        self,
+        uow: UnitOfWork,
+        message: MessageRecord,
+        known: dict[tuple[str, EnvelopeParty, EnvelopeParty], StoredPartner | None] | None = None,
     ) -> Outcome | tuple[PartnerProfile, bytes, str | None]:
         """The partner and the duplicate check; an Outcome when the message stops here
-        (refused), else what translation needs (and the earlier message if a duplicate)."""
+        (refused), else what translation needs (and the earlier message if a duplicate).
+        ``known``: the partners a batch looked up by envelope so far (one query each)."""
         data = self._payloads.get(message.raw_sha256)
         try:
             envelope = first_envelope(data)
@@ -307,12 +312,11 @@ class Intake:
             return self._refuse(uow, message, error)
         _note_envelope(message, envelope)
         try:
-            partner = self._partner(uow, message, envelope)
+            partner = self._partner(uow, message, envelope, {} if known is None else known)
         except PermanentError as error:  # the sender's fault; a store outage is not
             return self._refuse(uow, message, error)
         profile = partner.profile
         message.partner_id = profile.id
-        uow.messages.update(message)
         earlier = uow.interchanges.register(
             _sighting(profile, envelope, message), timedelta(days=profile.duplicates.window_days)
         )
@@ -327,8 +331,10 @@ class Intake:
             uow.messages.move(message, State.DUPLICATE, now, reason)
             if not profile.duplicates.acknowledge:
                 return Outcome(message)
-        elif message.state is State.RECEIVED:
-            uow.messages.move(message, State.PARSED, now, f"partner {profile.id}")
+        elif message.state is State.RECEIVED:  # what was learned and the move: one UPDATE
+            uow.messages.update(message, moving_to=(State.PARSED, now, f"partner {profile.id}"))
+        else:
+            uow.messages.update(message)
         return profile, data, earlier
 
     def _record(
@@ -366,11 +372,18 @@ class Intake:
         return outcome
 
     def _partner(
-        self, uow: UnitOfWork, message: MessageRecord, envelope: EnvelopeSummary
+        self,
+        uow: UnitOfWork,
+        message: MessageRecord,
+        envelope: EnvelopeSummary,
+        looked_up: dict[tuple[str, EnvelopeParty, EnvelopeParty], StoredPartner | None],
     ) -> StoredPartner:
         sender = EnvelopeParty(envelope.sender_qualifier, envelope.sender_id)
         receiver = EnvelopeParty(envelope.receiver_qualifier, envelope.receiver_id)
-        partner = uow.partners.by_envelope(envelope.standard.value, sender, receiver)
+        key = (envelope.standard.value, sender, receiver)
+        if key not in looked_up:
+            looked_up[key] = uow.partners.by_envelope(*key)
+        partner = looked_up[key]
         if partner is None:
             known = [p.profile.id for p in uow.partners.by_sender(envelope.standard.value, sender)]
             hint = (
