@@ -67,6 +67,45 @@ def test_a_connection_dropped_mid_transaction_is_unavailable_then_reconnects() -
     engine.dispose()
 
 
+def _kill_pooled_connection(engine: Engine) -> int:
+    """Terminate the backend of the connection the pool holds (one, checked in)."""
+    with engine.connect() as connection:
+        backend = int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+    admin = make_engine(POSTGRES_URL)
+    with admin.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    admin.dispose()
+    return backend
+
+
+def test_a_connection_that_died_while_idle_is_replaced_before_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gateway.persistence import database
+
+    engine = make_engine(POSTGRES_URL)
+    dead = _kill_pooled_connection(engine)
+    monkeypatch.setattr(database, "IDLE_BEFORE_PING", 0.0)  # it has been idle long enough
+    with engine.connect() as connection:  # probed at checkout, replaced: no error
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != dead
+    engine.dispose()
+
+
+def test_a_connection_in_use_a_moment_ago_is_not_probed_and_fails_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gateway.persistence import database
+
+    engine = make_engine(POSTGRES_URL)
+    _kill_pooled_connection(engine)
+    monkeypatch.setattr(database, "IDLE_BEFORE_PING", 3600.0)
+    with pytest.raises(StoreUnavailable), engine.connect() as connection:
+        connection.execute(text("SELECT 1"))  # no probe: the statement finds it dead
+    with engine.connect() as connection:  # and the pool starts afresh
+        assert connection.execute(text("SELECT 1")).scalar_one() == 1
+    engine.dispose()
+
+
 def test_a_pool_with_every_connection_busy_is_unavailable(tmp_path: Path) -> None:
     engine = create_engine(
         f"sqlite:///{tmp_path / 'busy.db'}",
