@@ -15,8 +15,8 @@ How: the stack of the live demo (API process, worker processes, sandbox process)
 Redis 127.0.0.1:6379 and a throwaway PostgreSQL schema on 127.0.0.1:5432, both as on
 this machine; the clients run in this process. Everything shares the 2 cores.
 
-Run: ``.venv/bin/python bench/pipeline.py [--interchanges 20] [--singles 300]
-[--paced-seconds 20] [--concurrency 4]``.
+Run: ``.venv/bin/python bench/pipeline.py [--interchanges 40] [--singles 1000]
+[--paced-seconds 20] [--concurrency 4]`` (fewer end within 3 s: too short to be steady).
 """
 
 from __future__ import annotations
@@ -122,8 +122,8 @@ def _run(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--interchanges", type=int, default=20, help="50-set interchanges")
-    parser.add_argument("--singles", type=int, default=300)
+    parser.add_argument("--interchanges", type=int, default=40, help="50-set interchanges")
+    parser.add_argument("--singles", type=int, default=1000)
     parser.add_argument("--paced-seconds", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=4, help="worker processes")
     arguments = parser.parse_args()
