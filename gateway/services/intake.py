@@ -191,15 +191,17 @@ class Intake:
 
     def process_claimed(self, message_id: str, lease: timedelta) -> list[Outcome]:
         """``process`` for ``message_id`` and whatever else waits: up to the batch size
-        of received messages, claimed for ``lease`` (``MessageRepository.claim``) and
-        taken through the same three transactions together. Under load one task then
-        does the work of many (measured: a single-set message cost the worker 18.7 ms
-        of CPU alone, a set of a 50-set message 1.7 ms), and the tasks of the others
-        find their message claimed and return at once. Empty when another worker holds
-        ``message_id`` or has processed it (that worker hands it on, and if it died
-        after recording, the sweeper matches and delivers what it left mapped), and for
-        an id no inbound message has: under load most tasks are the first case, so
-        they cost one statement, not a second to tell the cases apart."""
+        of received messages, claimed for ``lease`` (``MessageRepository.claim_one`` and
+        ``claim_waiting``) and taken through the same three transactions together.
+        Under load one task then does the work of many (measured: a single-set message
+        cost the worker 18.7 ms of CPU alone, a set of a 50-set message 1.7 ms), and
+        the tasks of the others find their message claimed and return at once.
+
+        Empty when another worker holds ``message_id`` or has processed it (that worker
+        hands it on, and if it died after recording, the sweeper matches and delivers
+        what it left mapped), and for an id no inbound message has: under load most
+        tasks are the first case, so they cost one statement, not a second to tell the
+        cases apart."""
         now = self._clock.now()
         with self._uow() as uow:
             claimed = self._claim(uow, message_id, now, now - lease)

@@ -1,7 +1,8 @@
 """``messages.claimed_at``: a worker's lease on the received messages it processes
-together (``MessageRepository.claim``). A message claimed within the lease is left
-alone by every other worker, its own task included; a lease that runs out (the
-worker died) lets the sweeper's task take the message again.
+together (``MessageRepository.claim_one``, ``claim_waiting``). A message claimed
+within the lease is left alone by every other worker, its own task included; a
+lease that runs out (the worker died) lets the sweeper's task take the message
+again.
 
 Revision ID: 0007
 Revises: 0006
