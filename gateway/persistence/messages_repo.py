@@ -357,13 +357,6 @@ class MessageRepository:
         )
         return {message_id: int(count) for message_id, count in self._db.execute(statement)}
 
-    def count_transactions(self, message_id: str, states: list[State]) -> int:
-        statement = select(func.count()).where(
-            transactions.c.message_id == message_id,
-            transactions.c.state.in_([state.value for state in states]),
-        )
-        return int(self._db.execute(statement).scalar_one())
-
     def transactions_of(self, message_id: str) -> list[TransactionRecord]:
         query = (
             select(transactions)
