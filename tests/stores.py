@@ -6,15 +6,18 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
 from gateway.bootstrap import Gateway, gateway
+from gateway.domain.tracking import Direction, MessageRecord, State, Transport
 from gateway.persistence.database import make_engine
 from gateway.persistence.migrate import upgrade
 from gateway.persistence.tables import metadata
+from gateway.persistence.unit_of_work import SqlUnitOfWork
 from gateway.settings import Settings
 from tests.fakes import FixedClock
 
@@ -65,6 +68,23 @@ def store_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         engine = request.getfixturevalue("postgres_engine")
         empty_tables(engine)
         yield engine
+
+
+def add_received_message(engine: Engine, message_id: str) -> MessageRecord:
+    """A one-byte inbound API message, recorded ``received`` (tests of the store itself)."""
+    record = MessageRecord(
+        id=message_id,
+        direction=Direction.INBOUND,
+        transport=Transport.API,
+        raw_sha256="0" * 64,
+        size=1,
+        received_at=datetime(2026, 11, 28, tzinfo=UTC),
+        state=State.RECEIVED,
+    )
+    with SqlUnitOfWork(engine) as uow:
+        uow.messages.add(record, record.received_at)
+        uow.commit()
+    return record
 
 
 @pytest.fixture

@@ -4,15 +4,15 @@ just before the database commits."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
-from gateway.domain.tracking import Direction, MessageRecord, State, Transport
+from gateway.domain.tracking import State
 from gateway.persistence.database import make_engine
 from gateway.persistence.migrate import upgrade
 from gateway.persistence.observed import observe_commits
 from gateway.persistence.unit_of_work import SqlUnitOfWork
 from gateway.ports import StateMove
+from tests.stores import add_received_message
 
 
 class Broken:
@@ -30,18 +30,7 @@ def test_a_failing_observer_leaves_the_commit_done(tmp_path: Path) -> None:
     upgrade(store_engine)
     observer = Broken()
     observe_commits(store_engine, observer)
-    record = MessageRecord(
-        id="m-observed",
-        direction=Direction.INBOUND,
-        transport=Transport.API,
-        raw_sha256="0" * 64,
-        size=1,
-        received_at=datetime(2026, 11, 28, tzinfo=UTC),
-        state=State.RECEIVED,
-    )
-    with SqlUnitOfWork(store_engine) as uow:
-        uow.messages.add(record, record.received_at)
-        uow.commit()
+    add_received_message(store_engine, "m-observed")
     assert observer.calls == 1
     with SqlUnitOfWork(store_engine) as uow:  # committed, and the pool's connection is sound
         found = uow.messages.get("m-observed")

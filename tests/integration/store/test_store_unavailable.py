@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import QueuePool
 
 from gateway.domain.errors import StoreUnavailable
-from gateway.domain.tracking import Direction, MessageRecord, State, Transport
 from gateway.persistence.database import make_engine, translate_errors
 from gateway.persistence.observed import observe_commits
 from gateway.persistence.unit_of_work import SqlUnitOfWork
 from gateway.ports import StateMove
-from tests.stores import POSTGRES_URL
+from tests.stores import POSTGRES_URL, add_received_message
 
 
 def _closed_port() -> int:
@@ -123,18 +121,7 @@ def test_a_pool_with_every_connection_busy_is_unavailable(tmp_path: Path) -> Non
 def test_errors_of_the_data_or_of_our_sql_are_not_called_unavailable(
     store_engine: Engine,
 ) -> None:
-    record = MessageRecord(
-        id="m-1",
-        direction=Direction.INBOUND,
-        transport=Transport.API,
-        raw_sha256="0" * 64,
-        size=1,
-        received_at=datetime(2026, 11, 28, tzinfo=UTC),
-        state=State.RECEIVED,
-    )
-    with SqlUnitOfWork(store_engine) as uow:
-        uow.messages.add(record, record.received_at)
-        uow.commit()
+    record = add_received_message(store_engine, "m-1")
     with pytest.raises(IntegrityError), SqlUnitOfWork(store_engine) as uow:
         uow.messages.add(record, record.received_at)  # the same id again
     # SQL that cannot run is a bug, even where the driver calls it an OperationalError
