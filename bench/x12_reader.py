@@ -10,7 +10,8 @@ What it measures, for each input size (1 MB, 50 MB and 1 GB by default):
 4. ``pyx12 validation``: ``pyx12.x12n_document.x12n_document`` as ``x12valid`` calls it.
 5. ``translate to JSON``: ``edi_maps.translate.translate(...)`` (read, validate,
    acknowledge and map every set to its canonical document), then each document
-   through ``document_to_dict`` and ``json.dumps``, as the gateway stores them.
+   through ``document_to_dict`` and the store's JSON serializer
+   (``gateway.persistence.json_text.dumps``), as the gateway stores them.
 
 Why: our own reader is the hot path (every inbound X12 byte goes through it) and
 replaced pyx12's on measured grounds (``edi_maps/x12/reader.py``); this script is the
@@ -444,12 +445,13 @@ def _measure_translate(path: Path) -> tuple[int, dict[str, Any]]:
     from gateway.bootstrap import SystemClock
     from gateway.canonical import document_to_dict
     from gateway.domain.control_numbers import InMemoryControlNumbers
+    from gateway.persistence.json_text import dumps
 
     with path.open("rb") as f:
         translation = translate(f, numbers=InMemoryControlNumbers(), clock=SystemClock())
     written = 0
     for document in translation.documents:
-        written += len(json.dumps(document_to_dict(document)))
+        written += len(dumps(document_to_dict(document)))
     segments = 0
     for interchange in translation.result.interchanges:
         segments += 2
@@ -470,7 +472,12 @@ MEASURES: dict[str, Callable[[Path], tuple[int, dict[str, Any]]]] = {
 PRELOAD = {
     READER: ("edi_maps.x12.reader",),
     VALIDATION: ("edi_maps.x12.reader", "edi_maps.x12.results", "edi_maps.x12.validation"),
-    TRANSLATE: ("edi_maps.translate", "gateway.bootstrap", "gateway.canonical"),
+    TRANSLATE: (
+        "edi_maps.translate",
+        "gateway.bootstrap",
+        "gateway.canonical",
+        "gateway.persistence.json_text",
+    ),
     PYX12_READER: ("pyx12.x12file",),
 }
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from gateway.domain.errors import StoreUnavailable
+from gateway.persistence.json_text import dumps
 
 # SQLite's primary result codes that say "later", not "wrong": busy, locked, I/O error,
 # database or disk full, cannot open, lock protocol (https://sqlite.org/rescode.html).
@@ -36,14 +37,14 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=dumps)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite opens transactions lazily and not for SELECT; take the write lock at
         # BEGIN instead, so read-then-write sequences cannot deadlock each other.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         event.listen(engine, "handle_error", translate_errors)
         return engine
-    engine = create_engine(url)
+    engine = create_engine(url, json_serializer=dumps)
     if schema is not None:
         event.listen(engine, "connect", _search_path(schema))
     event.listen(engine, "handle_error", translate_errors)
