@@ -40,5 +40,24 @@ def collection_paused() -> Iterator[None]:
     finally:
         with _lock:
             _holders -= 1
-            if _holders == 0 and _was_enabled:
-                gc.enable()
+            if _holders == 0:
+                _promote_to_oldest()
+                if _was_enabled:
+                    gc.enable()
+
+
+def _promote_to_oldest() -> None:
+    """Move what the pause allocated to the oldest generation, at no cost.
+
+    Otherwise the first collection after the pause is a young-generation one that
+    walks every object the translation still holds (0.67 s after the 50 MB bench
+    file, a tenth of translating it), and they go on being walked by the middle
+    generation. ``freeze`` moves every tracked object to the permanent generation
+    and ``unfreeze`` puts them back in the oldest (documented behaviour, both O(1));
+    full collections still visit them, so cycles among them are collected as
+    ever. Skipped when something else keeps objects frozen (a pre-fork server's
+    copy-on-write trick), whose frozen objects ``unfreeze`` would release.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

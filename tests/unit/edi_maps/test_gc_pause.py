@@ -6,6 +6,7 @@ import gc
 import io
 import sys
 import threading
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -89,3 +90,37 @@ def test_translate_pauses_the_collector_and_restores_it(monkeypatch: pytest.Monk
         translate(io.BytesIO(b"hello"), numbers=InMemoryControlNumbers(), clock=FixedClock())
     assert states == [False]
     assert gc.isenabled()
+
+
+def test_what_the_pause_allocated_leaves_the_young_generation() -> None:
+    """Else the first collection after it walks everything the translation still holds."""
+    gc.disable()  # no collection may move them meanwhile: where they are is the pause's doing
+    with collection_paused():
+        kept = [[index] for index in range(50_000)]
+    oldest = {id(obj) for obj in gc.get_objects(generation=2)}
+    assert all(id(item) in oldest for item in kept[::1000])
+
+
+def test_objects_someone_else_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collection_paused():
+            kept = [[index] for index in range(1_000)]
+        assert gc.get_freeze_count() == frozen
+        assert kept
+    finally:
+        gc.unfreeze()
+
+
+def test_cycles_made_during_the_pause_are_still_collected() -> None:
+    class Node:
+        partner: object
+
+    with collection_paused():
+        first, second = Node(), Node()
+        first.partner, second.partner = second, first
+        alive = weakref.ref(first)
+        del first, second
+    gc.collect()
+    assert alive() is None
