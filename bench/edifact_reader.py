@@ -370,12 +370,13 @@ def _measure_translate(path: Path) -> tuple[int, dict[str, Any]]:
     from gateway.bootstrap import SystemClock
     from gateway.canonical import document_to_dict
     from gateway.domain.control_numbers import InMemoryControlNumbers
+    from gateway.persistence.json_text import dumps  # the store's serializer
 
     with path.open("rb") as f:
         translation = translate(f, numbers=InMemoryControlNumbers(), clock=SystemClock())
     written = 0
     for document in translation.documents:
-        written += len(json.dumps(document_to_dict(document)))
+        written += len(dumps(document_to_dict(document)))
     segments = 0
     for interchange in translation.result.interchanges:
         segments += 2
