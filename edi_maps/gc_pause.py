@@ -6,8 +6,9 @@ The cyclic collector then walks that growing heap again and again although
 none of it forms a cycle (reference counting frees it): on the bench's 850
 files it took 36 % of translate's time at 50 MB and 37 % at 1 MB
 (``bench/x12_reader.py``, translate; 4.8 → 7.6 MB/s with collection off).
-Whatever cycles are made meanwhile are collected by the first automatic
-collection after the pause.
+At its end, what the pause allocated joins the oldest generation; whatever
+cycles were made meanwhile (by any thread) are collected by the next full
+collection.
 
 The switch is process-wide, so overlapping pauses (threads) are counted: the
 collector comes back when the last one ends, and only if it was on before the
